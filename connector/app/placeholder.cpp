@@ -1,0 +1,2 @@
+// Keeps the library non-empty until the wiring lands; delete then.
+namespace cti::app {}

@@ -1,0 +1,25 @@
+#pragma once
+// An HTTP request an adapter wants sent. Adapters build these; the delivery
+// engine (webhooks/) stores and sends them. No sockets here.
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace cti::core {
+
+struct HttpRequest {
+  std::string method = "POST";
+  std::string url;
+  std::vector<std::pair<std::string, std::string>> headers;  // besides the ones the engine adds
+  std::string body;
+  std::string content_type = "application/json";
+  std::string idempotency_key;  // stable per call, event and adapter
+};
+
+struct HttpResponse {
+  int status = 0;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+};
+
+}  // namespace cti::core

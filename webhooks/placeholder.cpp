@@ -1,0 +1,2 @@
+// Keeps the library non-empty until the delivery engine lands; delete then.
+namespace cti::webhooks {}
