@@ -13,7 +13,7 @@ std::string format_rfc3339_ms(Timestamp t) {
   const year_month_day ymd{day_start};
   const auto in_day = ms_total - duration_cast<milliseconds>(day_start.time_since_epoch()).count();
   const long long h = in_day / 3'600'000, m = in_day / 60'000 % 60, s = in_day / 1000 % 60, ms = in_day % 1000;
-  char buf[32];
+  char buf[64];
   std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ", int(ymd.year()),
                 unsigned(ymd.month()), unsigned(ymd.day()), h, m, s, ms);
   return buf;
