@@ -1,0 +1,42 @@
+#pragma once
+// The API's routes as a pure function of the request: no sockets, no
+// threads. The session feeds it parsed requests; tests can call it directly.
+//
+//   GET  /v1/health                      no auth
+//   GET  /v1/calls?since=&limit=         bearer
+//   GET  /v1/calls/{call_id}             bearer
+//   GET  /v1/deliveries?state=&limit=    bearer
+//   POST /v1/deliveries/{id}/replay      bearer
+//   GET  /metrics                        bearer
+//
+// Order of checks: authentication (everything but /v1/health, so anonymous
+// clients learn nothing about other paths), then path (404), method (405 with
+// Allow), parameters (400), handler. A handler exception becomes a 500 problem.
+#include <memory>
+#include <string_view>
+
+#include "connector/api/auth.h"
+#include "connector/api/backend.h"
+#include "connector/api/http_types.h"
+
+namespace cti::api {
+
+// Route label used when no route template matched (metrics, logs).
+inline constexpr std::string_view unmatched_route = "unmatched";
+
+class Router {
+ public:
+  Router(std::shared_ptr<Backend> backend, TokenVerifier tokens);
+
+  struct Result {
+    Response response;       // complete except keep-alive, which the session sets
+    std::string_view route;  // route template ("/v1/calls/{call_id}") or unmatched_route
+  };
+  Result handle(const Request& req) const;
+
+ private:
+  std::shared_ptr<Backend> backend_;
+  TokenVerifier tokens_;
+};
+
+}  // namespace cti::api

@@ -1,0 +1,107 @@
+#pragma once
+// The connector's configuration: one JSON file, validated completely at
+// start-up. Every problem is reported as a ConfigError carrying the JSON path
+// of the offending value and a human reason; secrets and values read from the
+// environment are never echoed in those reasons.
+#include <cstddef>
+#include <cstdint>
+#include <expected>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cti::config {
+
+struct AmiPbxConfig {
+  std::string type = "ami";
+  std::string name;
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 5038;
+  std::string username;
+  std::string secret;
+  bool md5_login = true;
+  int ping_interval_ms = 20000;
+  int backoff_initial_ms = 500;
+  int backoff_max_ms = 30000;
+  std::size_t max_frame_bytes = 65536;
+};
+
+struct AgentConfig {
+  std::string id;
+  std::string extension;
+  std::string name;
+};
+
+struct NumbersConfig {
+  std::string default_region = "ES";
+  std::vector<std::string> dids;  // company numbers, E.164
+  int max_extension_digits = 6;
+};
+
+struct WebhookCrmConfig {
+  std::string type = "webhook";
+  std::string name;
+  std::string url;
+  std::string secret;
+  std::vector<std::string> events;  // empty = all
+  int timeout_ms = 10000;
+};
+
+struct DeliveryConfig {
+  int workers = 4;
+  int max_attempts = 12;
+  int max_age_s = 86400;
+  int backoff_initial_ms = 1000;
+  int backoff_max_ms = 300000;
+  int timeout_ms = 10000;
+};
+
+struct StoreConfig {
+  std::string path = "cti.db";
+  int commit_interval_ms = 20;
+};
+
+struct ApiConfig {
+  std::string listen = "127.0.0.1:8080";  // "host:port"; port 0 picks a free port
+  std::vector<std::string> tokens;
+  std::size_t max_body_bytes = 1 << 20;
+};
+
+struct LogConfig {
+  std::string level = "info";  // trace, debug, info, warn, error, critical, off
+};
+
+struct Config {
+  std::vector<AmiPbxConfig> pbx;
+  std::vector<AgentConfig> agents;
+  NumbersConfig numbers;
+  std::vector<WebhookCrmConfig> crm;
+  StoreConfig store;
+  ApiConfig api;
+  DeliveryConfig delivery;
+  LogConfig log;
+};
+
+struct ConfigError {
+  std::string path;  // JSON-pointer-ish path, e.g. "$.pbx[0].port"; "$" for the whole file
+  std::string reason;
+  // "$.pbx[0].port: expected an integer between 1 and 65535, got \"5038x\""
+  std::string to_string() const;
+};
+
+// Looks up an environment variable by name; nullopt when it is not set.
+using EnvLookup = std::function<std::optional<std::string>(std::string_view)>;
+
+// Parses and validates a whole configuration. `${VAR}` inside any string value
+// is replaced from `env` (`$${` yields a literal `${`).
+std::expected<Config, ConfigError> parse_config(std::string_view json_text, const EnvLookup& env);
+
+// Reads `path` and parses it; a file that cannot be read is a ConfigError too.
+std::expected<Config, ConfigError> load_config_file(const std::string& path, const EnvLookup& env);
+
+// The real process environment (std::getenv).
+EnvLookup process_env();
+
+}  // namespace cti::config

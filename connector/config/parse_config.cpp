@@ -1,0 +1,62 @@
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "connector/config/config.h"
+#include "connector/config/crm_registry.h"
+#include "connector/config/json_text.h"
+#include "connector/config/reader.h"
+#include "connector/config/sections.h"
+
+namespace cti::config {
+
+std::string ConfigError::to_string() const { return path.empty() ? reason : path + ": " + reason; }
+
+std::expected<Config, ConfigError> parse_config(std::string_view json_text, const EnvLookup& env) {
+  auto parsed = parse_json_text(json_text);
+  if (!parsed) return std::unexpected(parsed.error());
+  try {
+    const Node root(*parsed, "$", env);
+    const ObjectReader r = root.object(
+        {"pbx", "agents", "numbers", "crm", "store", "api", "delivery", "log"});
+    Config c;
+    if (auto n = r.optional("pbx")) c.pbx = parse_pbx_section(*n);
+    // numbers before agents: agent extensions are checked against its limits.
+    if (auto n = r.optional("numbers")) c.numbers = parse_numbers_section(*n);
+    if (auto n = r.optional("agents")) c.agents = parse_agents_section(*n, c.numbers);
+    if (auto n = r.optional("crm")) builtin_crm_registry().parse_all(*n, c);
+    if (auto n = r.optional("store")) c.store = parse_store_section(*n);
+    c.api = parse_api_section(r.required("api"));
+    if (auto n = r.optional("delivery")) c.delivery = parse_delivery_section(*n);
+    if (auto n = r.optional("log")) c.log = parse_log_section(*n);
+    return c;
+  } catch (const ConfigFailure& f) {
+    return std::unexpected(f.error);
+  }
+}
+
+std::expected<Config, ConfigError> load_config_file(const std::string& path, const EnvLookup& env) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return std::unexpected(ConfigError{
+        "$", "cannot read config file \"" + path + "\": " + std::strerror(errno)});
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) {
+    return std::unexpected(ConfigError{"$", "cannot read config file \"" + path + "\""});
+  }
+  return parse_config(text.str(), env);
+}
+
+EnvLookup process_env() {
+  return [](std::string_view name) -> std::optional<std::string> {
+    const char* v = std::getenv(std::string(name).c_str());
+    if (v == nullptr) return std::nullopt;
+    return std::string(v);
+  };
+}
+
+}  // namespace cti::config

@@ -1,0 +1,190 @@
+#include "connector/config/sections.h"
+
+#include <map>
+
+#include "connector/config/validators.h"
+
+namespace cti::config {
+namespace {
+
+constexpr long long kMaxIntervalMs = 3'600'000;  // one hour
+constexpr long long kMaxTimeoutMs = 600'000;     // ten minutes
+
+// Remembers where each value was first seen so a duplicate names both places.
+class UniqueValues {
+ public:
+  explicit UniqueValues(std::string what) : what_(std::move(what)) {}
+  void check(const Node& at, const std::string& value) {
+    auto [pos, inserted] = seen_.try_emplace(value, at.path());
+    if (!inserted) {
+      at.fail("duplicate " + what_ + " " + at.describe() + " (already used by " + pos->second + ")");
+    }
+  }
+
+ private:
+  std::string what_;
+  std::map<std::string, std::string, std::less<>> seen_;
+};
+
+// Backoff caps below their starting value would make the "exponential" backoff
+// shrink; reject that instead of silently swapping.
+void check_backoff(const ObjectReader& r, int initial, int max) {
+  if (max < initial) {
+    r.required("backoff_max_ms")
+        .fail("must be at least backoff_initial_ms (" + std::to_string(initial) + "), got " +
+              std::to_string(max));
+  }
+}
+
+}  // namespace
+
+std::vector<AmiPbxConfig> parse_pbx_section(const Node& node) {
+  std::vector<AmiPbxConfig> out;
+  UniqueValues names("PBX name");
+  for (const Node& entry : node.elements()) {
+    const ObjectReader r = entry.object({"type", "name", "host", "port", "username", "secret",
+                                         "md5_login", "ping_interval_ms", "backoff_initial_ms",
+                                         "backoff_max_ms", "max_frame_bytes"});
+    AmiPbxConfig c;
+    if (auto type = r.optional("type")) {
+      c.type = type->text();
+      if (c.type != "ami") type->fail("unknown PBX type " + type->describe() + " (known types: \"ami\")");
+    }
+    const Node name = r.required("name");
+    c.name = name.non_empty_text();
+    names.check(name, c.name);
+    c.host = r.required("host").non_empty_text();
+    r.read("port", c.port, 1, 65535);
+    c.username = r.required("username").non_empty_text();
+    c.secret = r.required("secret").secret().non_empty_text();
+    r.read("md5_login", c.md5_login);
+    r.read("ping_interval_ms", c.ping_interval_ms, 1, kMaxIntervalMs);
+    r.read("backoff_initial_ms", c.backoff_initial_ms, 1, kMaxIntervalMs);
+    r.read("backoff_max_ms", c.backoff_max_ms, 1, kMaxIntervalMs);
+    check_backoff(r, c.backoff_initial_ms, c.backoff_max_ms);
+    // Real AMI frames are a few hundred bytes; below 1 KiB even a
+    // CoreShowChannel frame would be rejected.
+    r.read("max_frame_bytes", c.max_frame_bytes, 1024, 64LL << 20);
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+NumbersConfig parse_numbers_section(const Node& node) {
+  const ObjectReader r = node.object({"default_region", "dids", "max_extension_digits"});
+  NumbersConfig c;
+  if (auto region = r.optional("default_region")) {
+    c.default_region = region->text();
+    if (!is_region_code(c.default_region)) {
+      region->fail("expected a two-letter uppercase region code such as \"ES\", got " +
+                   region->describe());
+    }
+  }
+  if (auto dids = r.optional("dids")) {
+    UniqueValues seen("DID");
+    for (const Node& d : dids->elements()) {
+      std::string did = d.text();
+      if (!is_e164(did)) {
+        d.fail("expected an E.164 number such as \"+34912000100\", got " + d.describe());
+      }
+      seen.check(d, did);
+      c.dids.push_back(std::move(did));
+    }
+  }
+  r.read("max_extension_digits", c.max_extension_digits, 1, 10);
+  return c;
+}
+
+std::vector<AgentConfig> parse_agents_section(const Node& node, const NumbersConfig& numbers) {
+  std::vector<AgentConfig> out;
+  UniqueValues ids("agent id");
+  UniqueValues extensions("agent extension");
+  for (const Node& entry : node.elements()) {
+    const ObjectReader r = entry.object({"id", "extension", "name"});
+    AgentConfig c;
+    const Node id = r.required("id");
+    c.id = id.non_empty_text();
+    ids.check(id, c.id);
+    const Node ext = r.required("extension");
+    c.extension = ext.text();
+    // Longer digit strings would be read as phone numbers, not this agent.
+    if (!is_extension(c.extension, numbers.max_extension_digits)) {
+      ext.fail("expected an extension of 1 to " + std::to_string(numbers.max_extension_digits) +
+               " digits (numbers.max_extension_digits), got " + ext.describe());
+    }
+    extensions.check(ext, c.extension);
+    r.read("name", c.name);
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+StoreConfig parse_store_section(const Node& node) {
+  const ObjectReader r = node.object({"path", "commit_interval_ms"});
+  StoreConfig c;
+  if (auto path = r.optional("path")) c.path = path->non_empty_text();
+  r.read("commit_interval_ms", c.commit_interval_ms, 1, 60'000);
+  return c;
+}
+
+ApiConfig parse_api_section(const Node& node) {
+  const ObjectReader r = node.object({"listen", "tokens", "max_body_bytes"});
+  ApiConfig c;
+  if (auto listen = r.optional("listen")) {
+    c.listen = listen->text();
+    if (!is_listen_address(c.listen)) {
+      listen->fail("expected \"host:port\" such as \"127.0.0.1:8080\" (port 0..65535), got " +
+                   listen->describe());
+    }
+  }
+  Node tokens = r.required("tokens");
+  tokens.secret();
+  const std::vector<Node> elements = tokens.elements();
+  if (elements.empty()) tokens.fail("expected at least one API token");
+  std::map<std::string, std::string, std::less<>> seen;
+  for (const Node& t : elements) {
+    std::string token = t.non_empty_text();
+    if (token.size() < 16) {
+      t.fail("API token too short: expected at least 16 characters (value not shown)");
+    }
+    // A repeated token is harmless but a sign of a copy-paste mistake; the
+    // message names only the positions.
+    if (auto [pos, inserted] = seen.try_emplace(token, t.path()); !inserted) {
+      t.fail("duplicate API token (same as " + pos->second + ")");
+    }
+    c.tokens.push_back(std::move(token));
+  }
+  r.read("max_body_bytes", c.max_body_bytes, 1024, 1LL << 30);
+  return c;
+}
+
+DeliveryConfig parse_delivery_section(const Node& node) {
+  const ObjectReader r = node.object({"workers", "max_attempts", "max_age_s",
+                                      "backoff_initial_ms", "backoff_max_ms", "timeout_ms"});
+  DeliveryConfig c;
+  r.read("workers", c.workers, 1, 64);
+  r.read("max_attempts", c.max_attempts, 1, 1000);
+  r.read("max_age_s", c.max_age_s, 1, 365LL * 86400);
+  r.read("backoff_initial_ms", c.backoff_initial_ms, 1, 86'400'000);
+  r.read("backoff_max_ms", c.backoff_max_ms, 1, 86'400'000);
+  check_backoff(r, c.backoff_initial_ms, c.backoff_max_ms);
+  r.read("timeout_ms", c.timeout_ms, 1, kMaxTimeoutMs);
+  return c;
+}
+
+LogConfig parse_log_section(const Node& node) {
+  const ObjectReader r = node.object({"level"});
+  LogConfig c;
+  if (auto level = r.optional("level")) {
+    c.level = level->text();
+    static constexpr std::string_view kLevels[] = {"trace", "debug", "info", "warn",
+                                                   "error", "critical", "off"};
+    if (std::find(std::begin(kLevels), std::end(kLevels), c.level) == std::end(kLevels)) {
+      level->fail("expected one of trace, debug, info, warn, error, critical, off, got " +
+                  level->describe());
+    }
+  }
+  return c;
+}
+
+}  // namespace cti::config

@@ -1,0 +1,629 @@
+#include "connector/core/call_tracker.h"
+
+#include <algorithm>
+#include <set>
+
+#include "connector/core/phone_number.h"
+
+namespace cti::core {
+namespace {
+
+constexpr int kStateRinging = 5;
+constexpr int kStateUp = 6;
+constexpr int kStateBusy = 7;
+
+// Q.850 causes that mean the network could not complete the call (as opposed
+// to nobody answering or a normal clearing).
+bool is_failure_cause(int cause) {
+  switch (cause) {
+    case 0: case 16: case 17: case 18: case 19: case 31: return false;
+    default: return cause > 0;
+  }
+}
+
+struct ChannelName {
+  bool local = false;
+  std::string pair_key;  // "Local/1001@agents-00000001" for both halves
+  int half = 0;          // 1 or 2 for Local channels
+  std::string exten;     // Local: the extension it dials; device: the resource
+  std::string context;   // Local only
+};
+
+// "PJSIP/1001-0000002a" -> resource 1001; "Local/1001@agents-00000001;2" ->
+// exten 1001, context agents, half 2.
+ChannelName parse_channel_name(std::string_view name) {
+  ChannelName out;
+  const auto slash = name.find('/');
+  if (slash == std::string_view::npos) return out;
+  const std::string_view tech = name.substr(0, slash);
+  std::string_view rest = name.substr(slash + 1);
+  if (tech == "Local") {
+    out.local = true;
+    std::string_view base = rest;
+    if (const auto semi = rest.rfind(';'); semi != std::string_view::npos) {
+      out.half = rest.substr(semi + 1) == "2" ? 2 : 1;
+      base = rest.substr(0, semi);
+    }
+    out.pair_key = std::string(name.substr(0, slash + 1)) + std::string(base);
+    const auto at = base.find('@');
+    out.exten = std::string(base.substr(0, at));
+    if (at != std::string_view::npos) {
+      std::string_view ctx = base.substr(at + 1);
+      if (const auto dash = ctx.rfind('-'); dash != std::string_view::npos) ctx = ctx.substr(0, dash);
+      out.context = std::string(ctx);
+    }
+    return out;
+  }
+  // Device channels: the unique suffix follows the last '-'.
+  if (const auto dash = rest.rfind('-'); dash != std::string_view::npos) rest = rest.substr(0, dash);
+  out.exten = std::string(rest);
+  return out;
+}
+
+struct Channel {
+  std::string uniqueid, linkedid, name, caller_num, connected_num, exten;
+  ChannelName parsed;
+  std::string agent;  // agent extension this channel belongs to, "" if none
+  int state = -1;
+  Timestamp created{};
+  std::uint64_t resync_generation = 0;
+};
+
+struct AgentState {
+  bool ringing = false;
+  bool answered = false;
+};
+
+}  // namespace
+
+struct CallTracker::Impl {
+  struct Call {
+    std::string linkedid;
+    std::string call_id;
+    std::uint64_t seq = 0;
+    Timestamp started_at{};
+    std::optional<Timestamp> answered_at;
+    std::string origin_uid, origin_pair;
+    std::string origin_agent;            // set when an agent's phone started the call
+    bool origin_agent_by_caller_id = false;  // a phone dialling out, not a phone being rung
+    std::string origin_caller_raw, origin_exten_raw;
+    bool dest_known = false;             // first dialled party decided
+    bool dest_is_agent = false;
+    std::string dest_agent, dialled_raw, presented_raw;
+    std::vector<std::string> agents_talked;
+    std::string last_answer_agent;
+    std::map<std::string, AgentState> agent_states;
+    std::set<std::string> external_uids;  // channels of the external party (outbound)
+    std::set<std::string> live;           // uniqueids of live channels
+    bool any_agent_dialled = false, busy = false, failed_dial = false;
+    int customer_cause = 0, any_cause = 0;
+    bool incomplete = false;
+    // Last normalized values, so libphonenumber runs once per distinct input.
+    mutable std::map<std::string, std::string> normalized;
+  };
+
+  TrackerConfig cfg;
+  std::set<std::string> internal_contexts;
+  std::unordered_map<std::string, Channel> channels;  // by uniqueid
+  std::unordered_map<std::string, Call> calls;        // by linkedid
+  TrackerStats stats;
+  std::uint64_t resync_generation = 0;
+  bool resync_active = false;
+
+  explicit Impl(TrackerConfig c) : cfg(std::move(c)) {
+    internal_contexts.insert(cfg.internal_contexts.begin(), cfg.internal_contexts.end());
+  }
+
+  bool is_agent(const std::string& ext) const { return !ext.empty() && cfg.agents.count(ext) > 0; }
+
+  std::string normalize(const Call& call, const std::string& raw) const {
+    auto it = call.normalized.find(raw);
+    if (it != call.normalized.end()) return it->second;
+    const auto n = PhoneNumber::parse(raw, cfg.default_region, cfg.max_extension_digits);
+    std::string v = n.value();
+    call.normalized.emplace(raw, v);
+    return v;
+  }
+
+  // Which agent (extension) a channel belongs to, if any.
+  std::string resolve_agent(const Channel& ch, const Call& call) const {
+    const bool origin_leg = ch.uniqueid == call.origin_uid ||
+                            (!ch.parsed.pair_key.empty() && ch.parsed.pair_key == call.origin_pair);
+    if (origin_leg && ch.parsed.local && internal_contexts.count(ch.parsed.context)) {
+      // A phone simulated or bridged through a Local channel in a dialling
+      // context: the agent is whoever's caller id it carries.
+      return is_agent(call.origin_caller_raw) ? call.origin_caller_raw : std::string{};
+    }
+    if (is_agent(ch.parsed.exten)) return ch.parsed.exten;
+    // A device channel in a dialling context that presents an agent's
+    // extension as caller id is that agent's phone.
+    if (origin_leg && !ch.parsed.local && is_agent(ch.caller_num)) return ch.caller_num;
+    return {};
+  }
+
+  Direction direction(const Call& c) const {
+    if (c.origin_agent.empty()) return Direction::Inbound;
+    if (c.dest_known && c.dest_is_agent) return Direction::Internal;
+    if (!c.dest_known && is_agent(c.dialled_raw)) return Direction::Internal;
+    return Direction::Outbound;
+  }
+
+  CallRecord snapshot(const Call& c) const {
+    CallRecord r;
+    r.call_id = c.call_id;
+    r.direction = direction(c);
+    r.pbx = cfg.pbx;
+    r.started_at = c.started_at;
+    r.answered_at = c.answered_at;
+    r.agents = c.agents_talked;
+    r.agent = c.last_answer_agent;
+    r.incomplete = c.incomplete;
+    switch (r.direction) {
+      case Direction::Inbound: {
+        r.from = normalize(c, c.origin_caller_raw);
+        const std::string did_raw = c.origin_exten_raw == "s" ? std::string{} : c.origin_exten_raw;
+        r.did = normalize(c, did_raw);
+        r.to = r.did;
+        break;
+      }
+      case Direction::Outbound:
+        r.from = c.origin_agent;
+        r.to = normalize(c, c.dialled_raw);
+        r.caller_id_presented = normalize(c, c.presented_raw);
+        if (r.agent.empty()) r.agent = c.origin_agent;
+        break;
+      case Direction::Internal:
+        r.from = c.origin_agent;
+        r.to = c.dest_known ? c.dest_agent : c.dialled_raw;
+        break;
+    }
+    return r;
+  }
+
+  void emit(Call& c, CallEventKind kind, Timestamp at, std::string agent, std::string reason,
+            TrackerOutput& out) {
+    CallEvent e;
+    e.kind = kind;
+    e.call_id = c.call_id;
+    e.seq = ++c.seq;
+    e.occurred_at = at;
+    e.agent = std::move(agent);
+    e.reason = std::move(reason);
+    e.call = snapshot(c);
+    out.events.push_back(std::move(e));
+  }
+
+  Call& start_call(const PbxEvent& ev, const std::string& linkedid) {
+    auto [it, inserted] = calls.try_emplace(linkedid);
+    Call& c = it->second;
+    if (inserted) {
+      c.linkedid = linkedid;
+      c.call_id = cfg.pbx + "-" + linkedid;
+      c.started_at = ev.at;
+      ++stats.calls_started;
+    }
+    return c;
+  }
+
+  Channel* find_channel(const std::string& uid) {
+    auto it = channels.find(uid);
+    return it == channels.end() ? nullptr : &it->second;
+  }
+
+  Call* call_of(const Channel& ch) {
+    auto it = calls.find(ch.linkedid);
+    return it == calls.end() ? nullptr : &it->second;
+  }
+
+  void add_channel(const PbxEvent& ev, const ChannelInfo& info, Timestamp created) {
+    const std::string& linkedid = info.linkedid.empty() ? info.uniqueid : info.linkedid;
+    Call& c = start_call(ev, linkedid);
+    auto [it, inserted] = channels.try_emplace(info.uniqueid);
+    Channel& ch = it->second;
+    ch.uniqueid = info.uniqueid;
+    ch.linkedid = linkedid;
+    ch.name = info.name;
+    ch.parsed = parse_channel_name(info.name);
+    ch.caller_num = info.caller_num;
+    ch.connected_num = info.connected_num;
+    ch.exten = info.exten;
+    ch.state = info.state;
+    ch.resync_generation = resync_generation;
+    if (inserted) ch.created = created;
+    c.live.insert(ch.uniqueid);
+    if (ch.uniqueid == linkedid && c.origin_uid.empty()) {
+      c.origin_uid = ch.uniqueid;
+      c.origin_pair = ch.parsed.pair_key;
+      c.origin_exten_raw = info.exten;
+      if (info.caller_num != "<unknown>") c.origin_caller_raw = info.caller_num;
+      c.started_at = created;
+    }
+    ch.agent = resolve_agent(ch, c);
+    refresh_origin_agent(c);
+  }
+
+  void refresh_origin_agent(Call& c) {
+    if (!c.origin_agent.empty()) return;
+    if (Channel* o = find_channel(c.origin_uid)) {
+      o->agent = resolve_agent(*o, c);
+      c.origin_agent = o->agent;
+      c.origin_agent_by_caller_id = !o->agent.empty() && o->agent != o->parsed.exten;
+    }
+  }
+
+  void on_caller_id(const PbxEvent& ev, Channel& ch, Call& c) {
+    ch.caller_num = ev.channel.caller_num;
+    ch.connected_num = ev.channel.connected_num;
+    if (ch.uniqueid == c.origin_uid && ev.channel.caller_num != "<unknown>") {
+      // The origin's caller id is the customer (inbound) or the agent's
+      // extension (phones in dialling contexts); only the first real value
+      // counts, later changes are what the far end is shown (outbound).
+      if (c.origin_caller_raw.empty()) c.origin_caller_raw = ev.channel.caller_num;
+      refresh_origin_agent(c);
+    }
+    if (ch.agent.empty()) ch.agent = resolve_agent(ch, c);
+  }
+
+  // First dial to someone other than the origin decides who was called.
+  void on_dial_begin(const PbxEvent& ev, TrackerOutput& out) {
+    Channel* dest = find_channel(ev.peer.uniqueid);
+    if (!dest) {
+      ++stats.unknown_channel_events;
+      return;
+    }
+    Call* c = call_of(*dest);
+    if (!c) return;
+    const bool dest_is_origin = dest->uniqueid == c->origin_uid ||
+                                (!dest->parsed.pair_key.empty() && dest->parsed.pair_key == c->origin_pair);
+    if (dest_is_origin) {
+      // An Originate ringing the agent's own phone first (click-to-call).
+      if (ev.channel.uniqueid.empty() && !c->origin_agent.empty() && !c->origin_agent_by_caller_id)
+        agent_ringing(*c, c->origin_agent, ev.at, out, /*allow_origin=*/true);
+      return;
+    }
+    if (!dest->agent.empty()) {
+      c->any_agent_dialled = true;
+      agent_ringing(*c, dest->agent, ev.at, out);
+    }
+    if (c->dest_known) {
+      if (dest->agent.empty()) c->external_uids.insert(dest->uniqueid);
+      return;
+    }
+    c->dest_known = true;
+    c->dest_is_agent = !dest->agent.empty();
+    c->dest_agent = dest->agent;
+    if (!ev.channel.uniqueid.empty()) {
+      c->dialled_raw = ev.channel.exten;
+      c->presented_raw = ev.channel.caller_num;
+    } else {
+      c->dialled_raw = dest->parsed.local ? dest->parsed.exten : dest->exten;
+      c->presented_raw = ev.peer.connected_num;
+    }
+    if (c->dialled_raw.empty()) c->dialled_raw = dest->parsed.exten;
+    if (dest->agent.empty()) c->external_uids.insert(dest->uniqueid);
+  }
+
+  bool is_external_leg(const Call& c, const Channel& ch) const {
+    if (c.external_uids.count(ch.uniqueid)) return true;
+    // The other half of an external Local pair.
+    for (const auto& uid : c.external_uids) {
+      auto it = channels.find(uid);
+      if (it != channels.end() && !it->second.parsed.pair_key.empty() &&
+          it->second.parsed.pair_key == ch.parsed.pair_key)
+        return true;
+    }
+    return false;
+  }
+
+  bool is_origin_leg(const Call& c, const Channel& ch) const {
+    return ch.uniqueid == c.origin_uid ||
+           (!ch.parsed.pair_key.empty() && ch.parsed.pair_key == c.origin_pair);
+  }
+
+  void agent_ringing(Call& c, const std::string& agent, Timestamp at, TrackerOutput& out,
+                     bool allow_origin = false) {
+    if (agent.empty() || (agent == c.origin_agent && !allow_origin)) return;
+    auto& st = c.agent_states[agent];
+    if (st.ringing || st.answered) return;
+    st.ringing = true;
+    emit(c, CallEventKind::Ringing, at, agent, {}, out);
+  }
+
+  void stop_ringing(Call& c, const std::string& agent, Timestamp at, const std::string& reason,
+                    TrackerOutput& out) {
+    auto it = c.agent_states.find(agent);
+    if (it == c.agent_states.end() || !it->second.ringing) return;
+    it->second.ringing = false;
+    emit(c, CallEventKind::RingingStopped, at, agent, reason, out);
+  }
+
+  void answered(Call& c, const std::string& agent, Timestamp at, TrackerOutput& out) {
+    const Direction dir = direction(c);
+    if (dir == Direction::Outbound) {
+      if (c.answered_at) return;
+      c.answered_at = at;
+      c.last_answer_agent = c.origin_agent;
+      if (std::find(c.agents_talked.begin(), c.agents_talked.end(), c.origin_agent) ==
+          c.agents_talked.end())
+        c.agents_talked.push_back(c.origin_agent);
+      emit(c, CallEventKind::Answered, at, c.origin_agent, {}, out);
+      return;
+    }
+    auto& st = c.agent_states[agent];
+    if (st.answered) return;
+    st.answered = true;
+    st.ringing = false;
+    if (!c.answered_at) c.answered_at = at;
+    if (dir == Direction::Internal && !c.origin_agent.empty() &&
+        std::find(c.agents_talked.begin(), c.agents_talked.end(), c.origin_agent) ==
+            c.agents_talked.end())
+      c.agents_talked.push_back(c.origin_agent);
+    if (std::find(c.agents_talked.begin(), c.agents_talked.end(), agent) == c.agents_talked.end())
+      c.agents_talked.push_back(agent);
+    c.last_answer_agent = agent;
+    emit(c, CallEventKind::Answered, at, agent, {}, out);
+    for (auto& [other, ost] : c.agent_states)
+      if (other != agent && ost.ringing) stop_ringing(c, other, at, "answered_elsewhere", out);
+  }
+
+  void on_state(const PbxEvent& ev, Channel& ch, Call& c, TrackerOutput& out) {
+    ch.state = ev.channel.state;
+    if (ch.state == kStateBusy && !ch.agent.empty() && !is_origin_leg(c, ch)) c.busy = true;
+    if (is_origin_leg(c, ch)) {
+      // Click-to-call: the agent picked up their own phone; the call itself
+      // is answered when the customer does.
+      if (ch.state == kStateUp && !c.origin_agent.empty()) {
+        stop_ringing(c, c.origin_agent, ev.at, "picked_up", out);
+        // The placing agent is on the line even if the customer never answers.
+        if (std::find(c.agents_talked.begin(), c.agents_talked.end(), c.origin_agent) ==
+            c.agents_talked.end())
+          c.agents_talked.push_back(c.origin_agent);
+      }
+      return;
+    }
+    if (!ch.agent.empty()) {
+      if (ch.state == kStateRinging) agent_ringing(c, ch.agent, ev.at, out);
+      if (ch.state == kStateUp) answered(c, ch.agent, ev.at, out);
+    } else if (ch.state == kStateUp && direction(c) == Direction::Outbound && is_external_leg(c, ch)) {
+      answered(c, {}, ev.at, out);
+    }
+  }
+
+  void on_dial_state(const PbxEvent& ev, TrackerOutput& out) {
+    Channel* dest = find_channel(ev.peer.uniqueid);
+    if (!dest) return;
+    Call* c = call_of(*dest);
+    if (!c || is_origin_leg(*c, *dest)) return;
+    if (ev.text == "RINGING" && !dest->agent.empty()) agent_ringing(*c, dest->agent, ev.at, out);
+  }
+
+  void on_dial_end(const PbxEvent& ev, TrackerOutput& out) {
+    Channel* dest = find_channel(ev.peer.uniqueid);
+    if (!dest) {
+      ++stats.unknown_channel_events;
+      return;
+    }
+    Call* c = call_of(*dest);
+    if (!c || is_origin_leg(*c, *dest)) return;
+    const std::string& status = ev.text;
+    if (status == "BUSY") c->busy = true;
+    if (status == "CONGESTION" || status == "CHANUNAVAIL") c->failed_dial = true;
+    if (status == "ANSWER") {
+      if (!dest->agent.empty()) answered(*c, dest->agent, ev.at, out);
+      else if (direction(*c) == Direction::Outbound && is_external_leg(*c, *dest)) answered(*c, {}, ev.at, out);
+      return;
+    }
+    if (!dest->agent.empty()) {
+      const std::string reason = status == "NOANSWER" ? "timeout"
+                                 : status == "CANCEL" ? "cancelled"
+                                 : status == "BUSY"   ? "busy"
+                                                      : "failed";
+      stop_ringing(*c, dest->agent, ev.at, reason, out);
+    }
+  }
+
+  void on_hangup(const PbxEvent& ev, Channel& ch, Call& c, TrackerOutput& out) {
+    const int cause = ev.cause;
+    if (cause == 17) c.busy = c.busy || !ch.agent.empty() || is_external_leg(c, ch);
+    if (cause > 0) {
+      if (c.any_cause == 0) c.any_cause = cause;
+      const bool customer_leg = direction(c) == Direction::Outbound ? is_external_leg(c, ch)
+                                : direction(c) == Direction::Internal
+                                    ? (!ch.agent.empty() && ch.agent == c.dest_agent)
+                                    : is_origin_leg(c, ch);
+      if (customer_leg && c.customer_cause == 0) c.customer_cause = cause;
+    }
+    if (!ch.agent.empty() && !is_origin_leg(c, ch)) stop_ringing(c, ch.agent, ev.at, "hangup", out);
+    c.live.erase(ch.uniqueid);
+    channels.erase(ch.uniqueid);  // `ch` is dangling from here on
+    if (c.live.empty()) end_call(c, ev.at, out);
+  }
+
+  void end_call(Call& c, Timestamp at, TrackerOutput& out) {
+    for (auto& [agent, st] : c.agent_states)
+      if (st.ringing) stop_ringing(c, agent, at, c.answered_at ? "answered_elsewhere" : "caller_left", out);
+    CallRecord rec = snapshot(c);
+    rec.ended_at = std::max(at, c.started_at);
+    const Timestamp answered = c.answered_at ? std::clamp(*c.answered_at, c.started_at, *rec.ended_at)
+                                             : *rec.ended_at;
+    rec.ring_s = seconds_between(c.started_at, answered);
+    rec.talk_s = c.answered_at ? seconds_between(answered, *rec.ended_at) : 0.0;
+    rec.hangup_cause = c.customer_cause ? c.customer_cause : c.any_cause;
+    if (c.answered_at) {
+      rec.disposition = Disposition::Answered;
+    } else if (c.busy) {
+      rec.disposition = Disposition::Busy;
+    } else if (c.failed_dial || is_failure_cause(rec.hangup_cause)) {
+      // An inbound call that rang an agent and was then dropped is missed,
+      // not failed: someone could have answered it.
+      rec.disposition = (rec.direction != Direction::Outbound && c.any_agent_dialled && !c.failed_dial)
+                            ? Disposition::Missed
+                            : Disposition::Failed;
+    } else {
+      rec.disposition = Disposition::Missed;
+    }
+    CallEvent e;
+    e.kind = CallEventKind::Ended;
+    e.call_id = c.call_id;
+    e.seq = ++c.seq;
+    e.occurred_at = *rec.ended_at;
+    e.agent = rec.agent;
+    e.call = rec;
+    out.events.push_back(std::move(e));
+    out.records.push_back(std::move(rec));
+    ++stats.calls_ended;
+    const std::string key = c.linkedid;
+    calls.erase(key);
+  }
+
+  void on_var_set(const PbxEvent& ev, Channel& ch, Call& c) {
+    (void)ch;
+    if (ev.variable != cfg.link_variable || ev.text.empty()) return;
+    if (c.seq > 0) {
+      ++stats.late_call_id_links;  // ids already went out: keep them stable
+      return;
+    }
+    c.call_id = ev.text;
+  }
+
+  void on_resync_channel(const PbxEvent& ev) {
+    if (Channel* ch = find_channel(ev.channel.uniqueid)) {
+      ch->resync_generation = resync_generation;
+      ch->state = ev.channel.state;
+      return;
+    }
+    // A channel that appeared while we were away: adopt it with what the
+    // PBX still knows (its age gives an approximate start).
+    const Timestamp created = ev.at - std::chrono::microseconds(std::int64_t(ev.hold_s * 1e6));
+    add_channel(ev, ev.channel, created);
+    Channel* ch = find_channel(ev.channel.uniqueid);
+    Call* c = ch ? call_of(*ch) : nullptr;
+    if (!ch || !c) return;
+    if (c->started_at > created) c->started_at = created;
+    if (ch->state == kStateUp && !ch->agent.empty() && !is_origin_leg(*c, *ch)) {
+      auto& st = c->agent_states[ch->agent];
+      st.answered = true;
+      if (!c->answered_at) c->answered_at = created;
+      if (std::find(c->agents_talked.begin(), c->agents_talked.end(), ch->agent) == c->agents_talked.end())
+        c->agents_talked.push_back(ch->agent);
+      c->last_answer_agent = ch->agent;
+    }
+  }
+
+  void on_resync_complete(const PbxEvent& ev, TrackerOutput& out) {
+    if (!resync_active) return;
+    resync_active = false;
+    std::vector<std::string> gone;
+    for (const auto& [uid, ch] : channels)
+      if (ch.resync_generation < resync_generation) gone.push_back(uid);
+    for (const auto& uid : gone) {
+      Channel* ch = find_channel(uid);
+      if (!ch) continue;
+      Call* c = call_of(*ch);
+      if (!c) {
+        channels.erase(uid);
+        continue;
+      }
+      c->incomplete = true;
+      const bool last = c->live.size() == 1;
+      PbxEvent hangup;
+      hangup.kind = PbxEventKind::Hangup;
+      hangup.at = ev.at;
+      if (last) ++stats.calls_closed_by_resync;
+      on_hangup(hangup, *ch, *c, out);
+    }
+  }
+
+  void on_event(const PbxEvent& ev, TrackerOutput& out) {
+    ++stats.events;
+    switch (ev.kind) {
+      case PbxEventKind::ChannelCreated:
+        if (!find_channel(ev.channel.uniqueid)) add_channel(ev, ev.channel, ev.at);
+        return;
+      case PbxEventKind::ResyncChannel:
+        on_resync_channel(ev);
+        return;
+      case PbxEventKind::ResyncComplete:
+        on_resync_complete(ev, out);
+        return;
+      case PbxEventKind::DialBegin:
+        on_dial_begin(ev, out);
+        return;
+      case PbxEventKind::DialState:
+        on_dial_state(ev, out);
+        return;
+      case PbxEventKind::DialEnd:
+        on_dial_end(ev, out);
+        return;
+      case PbxEventKind::OriginateResponse:
+      case PbxEventKind::LocalBridge:
+      case PbxEventKind::LocalOptimizationBegin:
+      case PbxEventKind::LocalOptimizationEnd:
+      case PbxEventKind::AttendedTransfer:
+      case PbxEventKind::BlindTransfer:
+      case PbxEventKind::Cdr:
+        return;  // not needed for direct calls; queues/transfers build on these
+      default:
+        break;
+    }
+    Channel* ch = find_channel(ev.channel.uniqueid);
+    if (!ch) {
+      ++stats.unknown_channel_events;
+      return;
+    }
+    Call* c = call_of(*ch);
+    if (!c) {
+      ++stats.unknown_channel_events;
+      return;
+    }
+    switch (ev.kind) {
+      case PbxEventKind::ChannelState:
+        on_state(ev, *ch, *c, out);
+        break;
+      case PbxEventKind::CallerIdChanged:
+        on_caller_id(ev, *ch, *c);
+        break;
+      case PbxEventKind::ConnectedLineChanged:
+        ch->connected_num = ev.channel.connected_num;
+        break;
+      case PbxEventKind::ChannelRenamed:
+        ch->name = ev.text;
+        break;
+      case PbxEventKind::Hangup:
+        on_hangup(ev, *ch, *c, out);
+        break;
+      case PbxEventKind::VarSet:
+        on_var_set(ev, *ch, *c);
+        break;
+      default:
+        break;
+    }
+  }
+};
+
+CallTracker::CallTracker(TrackerConfig config) : impl_(std::make_unique<Impl>(std::move(config))) {}
+CallTracker::~CallTracker() = default;
+CallTracker::CallTracker(CallTracker&&) noexcept = default;
+CallTracker& CallTracker::operator=(CallTracker&&) noexcept = default;
+
+void CallTracker::on_event(const PbxEvent& event, TrackerOutput& out) { impl_->on_event(event, out); }
+
+void CallTracker::begin_resync() {
+  ++impl_->resync_generation;
+  impl_->resync_active = true;
+}
+
+std::size_t CallTracker::active_calls() const { return impl_->calls.size(); }
+std::size_t CallTracker::active_channels() const { return impl_->channels.size(); }
+
+std::vector<CallRecord> CallTracker::live_calls() const {
+  std::vector<CallRecord> out;
+  for (const auto& [id, c] : impl_->calls) out.push_back(impl_->snapshot(c));
+  std::sort(out.begin(), out.end(),
+            [](const CallRecord& a, const CallRecord& b) { return a.started_at < b.started_at; });
+  return out;
+}
+
+const TrackerStats& CallTracker::stats() const { return impl_->stats; }
+
+}  // namespace cti::core

@@ -1,0 +1,100 @@
+#include "connector/store/migrations.h"
+
+#include <SQLiteCpp/Statement.h>
+#include <SQLiteCpp/Transaction.h>
+
+#include <array>
+
+namespace cti::store {
+namespace {
+
+// Timestamps are INTEGER microseconds since the Unix epoch (UTC), like
+// core::Timestamp, so ordering and range queries are plain integer compares.
+constexpr std::array<Migration, 1> kMigrations{{
+    {1, R"sql(
+CREATE TABLE calls (
+  call_id     TEXT PRIMARY KEY,
+  pbx         TEXT NOT NULL,
+  started_at  INTEGER NOT NULL,
+  ended_at    INTEGER,
+  direction   TEXT NOT NULL,
+  agent       TEXT NOT NULL,
+  record_json TEXT NOT NULL,
+  updated_at  INTEGER NOT NULL
+);
+CREATE INDEX calls_started_at ON calls(started_at);
+
+CREATE TABLE call_events (
+  call_id     TEXT NOT NULL,
+  seq         INTEGER NOT NULL,
+  type        TEXT NOT NULL,
+  occurred_at INTEGER NOT NULL,
+  event_json  TEXT NOT NULL,
+  PRIMARY KEY (call_id, seq)
+) WITHOUT ROWID;
+
+CREATE TABLE outbox (
+  id              INTEGER PRIMARY KEY,
+  adapter         TEXT NOT NULL,
+  call_id         TEXT NOT NULL,
+  seq             INTEGER NOT NULL,
+  event_id        TEXT NOT NULL,
+  idempotency_key TEXT NOT NULL,
+  method          TEXT NOT NULL,
+  url             TEXT NOT NULL,
+  headers_json    TEXT NOT NULL,
+  body            BLOB NOT NULL,
+  content_type    TEXT NOT NULL,
+  state           TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'dead')),
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  created_at      INTEGER NOT NULL,
+  delivered_at    INTEGER,
+  last_status     INTEGER NOT NULL DEFAULT 0,
+  last_error      TEXT NOT NULL DEFAULT '',
+  UNIQUE (adapter, idempotency_key)
+);
+-- Partial indexes: only pending rows are scanned by the delivery engine, and
+-- delivered rows (the vast majority over time) cost nothing there.
+CREATE INDEX outbox_due ON outbox(next_attempt_at, id) WHERE state = 'pending';
+CREATE INDEX outbox_pending_call ON outbox(adapter, call_id, seq, id) WHERE state = 'pending';
+CREATE INDEX outbox_state ON outbox(state, id);
+)sql"},
+}};
+
+}  // namespace
+
+std::span<const Migration> migrations() { return kMigrations; }
+int latest_schema_version() { return kMigrations.back().version; }
+
+int schema_version(SQLite::Database& db) {
+  if (!db.tableExists("schema_version")) return 0;
+  SQLite::Statement q(db, "SELECT COALESCE(MAX(version), 0) FROM schema_version");
+  return q.executeStep() ? q.getColumn(0).getInt() : 0;
+}
+
+std::expected<int, std::string> migrate(SQLite::Database& db) {
+  try {
+    db.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
+            "applied_at INTEGER NOT NULL DEFAULT (strftime('%s','now')))");
+    const int current = schema_version(db);
+    if (current > latest_schema_version())
+      return std::unexpected("database schema version " + std::to_string(current) +
+                             " is newer than this build knows (" +
+                             std::to_string(latest_schema_version()) + ")");
+    for (const Migration& m : kMigrations) {
+      if (m.version <= current) continue;
+      SQLite::Transaction tx(db);
+      db.exec(m.sql);
+      SQLite::Statement ins(db, "INSERT INTO schema_version(version) VALUES (?)");
+      ins.bind(1, m.version);
+      ins.exec();
+      tx.commit();
+    }
+    return latest_schema_version();
+  } catch (const std::exception& e) {
+    return std::unexpected(std::string("migration failed: ") + e.what());
+  }
+}
+
+}  // namespace cti::store
