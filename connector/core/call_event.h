@@ -26,11 +26,11 @@ std::string_view to_string(CallEventKind kind);
 struct CallEvent {
   CallEventKind kind{};
   std::string call_id;
-  std::uint64_t seq = 0;   // strictly increasing per call, starting at 1
+  std::uint64_t seq = 0;  // strictly increasing per call, starting at 1
   Timestamp occurred_at{};
-  std::string agent;       // the agent this event is about (ringing, answered...)
-  std::string reason;      // ringing_stopped reason, transfer type...
-  CallRecord call;         // snapshot: record fields known so far
+  std::string agent;   // the agent this event is about (ringing, answered...)
+  std::string reason;  // ringing_stopped reason, transfer type...
+  CallRecord call;     // snapshot: record fields known so far
   // Stable id of this event: "<call_id>:<seq>".
   std::string id() const { return call_id + ":" + std::to_string(seq); }
 };

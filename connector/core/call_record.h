@@ -38,12 +38,12 @@ struct CallRecord {
   std::optional<Timestamp> ended_at;  // empty while the call is live
   double ring_s = 0;
   double talk_s = 0;
-  double wait_s = 0;                  // time in queue
+  double wait_s = 0;                       // time in queue
   std::optional<Disposition> disposition;  // set when ended
   int hangup_cause = 0;
   std::vector<Transfer> transfers;
   std::string pbx;
-  bool incomplete = false;            // closed without seeing the PBX end it
+  bool incomplete = false;  // closed without seeing the PBX end it
 };
 
 }  // namespace cti::core

@@ -16,8 +16,15 @@ constexpr int kStateBusy = 7;
 // to nobody answering or a normal clearing).
 bool is_failure_cause(int cause) {
   switch (cause) {
-    case 0: case 16: case 17: case 18: case 19: case 31: return false;
-    default: return cause > 0;
+    case 0:
+    case 16:
+    case 17:
+    case 18:
+    case 19:
+    case 31:
+      return false;
+    default:
+      return cause > 0;
   }
 }
 
@@ -49,13 +56,15 @@ ChannelName parse_channel_name(std::string_view name) {
     out.exten = std::string(base.substr(0, at));
     if (at != std::string_view::npos) {
       std::string_view ctx = base.substr(at + 1);
-      if (const auto dash = ctx.rfind('-'); dash != std::string_view::npos) ctx = ctx.substr(0, dash);
+      if (const auto dash = ctx.rfind('-'); dash != std::string_view::npos)
+        ctx = ctx.substr(0, dash);
       out.context = std::string(ctx);
     }
     return out;
   }
   // Device channels: the unique suffix follows the last '-'.
-  if (const auto dash = rest.rfind('-'); dash != std::string_view::npos) rest = rest.substr(0, dash);
+  if (const auto dash = rest.rfind('-'); dash != std::string_view::npos)
+    rest = rest.substr(0, dash);
   out.exten = std::string(rest);
   return out;
 }
@@ -84,10 +93,10 @@ struct CallTracker::Impl {
     Timestamp started_at{};
     std::optional<Timestamp> answered_at;
     std::string origin_uid, origin_pair;
-    std::string origin_agent;            // set when an agent's phone started the call
+    std::string origin_agent;                // set when an agent's phone started the call
     bool origin_agent_by_caller_id = false;  // a phone dialling out, not a phone being rung
     std::string origin_caller_raw, origin_exten_raw;
-    bool dest_known = false;             // first dialled party decided
+    bool dest_known = false;  // first dialled party decided
     bool dest_is_agent = false;
     std::string dest_agent, dialled_raw, presented_raw;
     std::vector<std::string> agents_talked;
@@ -273,8 +282,9 @@ struct CallTracker::Impl {
     }
     Call* c = call_of(*dest);
     if (!c) return;
-    const bool dest_is_origin = dest->uniqueid == c->origin_uid ||
-                                (!dest->parsed.pair_key.empty() && dest->parsed.pair_key == c->origin_pair);
+    const bool dest_is_origin =
+        dest->uniqueid == c->origin_uid ||
+        (!dest->parsed.pair_key.empty() && dest->parsed.pair_key == c->origin_pair);
     if (dest_is_origin) {
       // An Originate ringing the agent's own phone first (click-to-call).
       if (ev.channel.uniqueid.empty() && !c->origin_agent.empty() && !c->origin_agent_by_caller_id)
@@ -384,7 +394,8 @@ struct CallTracker::Impl {
     if (!ch.agent.empty()) {
       if (ch.state == kStateRinging) agent_ringing(c, ch.agent, ev.at, out);
       if (ch.state == kStateUp) answered(c, ch.agent, ev.at, out);
-    } else if (ch.state == kStateUp && direction(c) == Direction::Outbound && is_external_leg(c, ch)) {
+    } else if (ch.state == kStateUp && direction(c) == Direction::Outbound &&
+               is_external_leg(c, ch)) {
       answered(c, {}, ev.at, out);
     }
   }
@@ -409,8 +420,10 @@ struct CallTracker::Impl {
     if (status == "BUSY") c->busy = true;
     if (status == "CONGESTION" || status == "CHANUNAVAIL") c->failed_dial = true;
     if (status == "ANSWER") {
-      if (!dest->agent.empty()) answered(*c, dest->agent, ev.at, out);
-      else if (direction(*c) == Direction::Outbound && is_external_leg(*c, *dest)) answered(*c, {}, ev.at, out);
+      if (!dest->agent.empty())
+        answered(*c, dest->agent, ev.at, out);
+      else if (direction(*c) == Direction::Outbound && is_external_leg(*c, *dest))
+        answered(*c, {}, ev.at, out);
       return;
     }
     if (!dest->agent.empty()) {
@@ -441,11 +454,12 @@ struct CallTracker::Impl {
 
   void end_call(Call& c, Timestamp at, TrackerOutput& out) {
     for (auto& [agent, st] : c.agent_states)
-      if (st.ringing) stop_ringing(c, agent, at, c.answered_at ? "answered_elsewhere" : "caller_left", out);
+      if (st.ringing)
+        stop_ringing(c, agent, at, c.answered_at ? "answered_elsewhere" : "caller_left", out);
     CallRecord rec = snapshot(c);
     rec.ended_at = std::max(at, c.started_at);
-    const Timestamp answered = c.answered_at ? std::clamp(*c.answered_at, c.started_at, *rec.ended_at)
-                                             : *rec.ended_at;
+    const Timestamp answered =
+        c.answered_at ? std::clamp(*c.answered_at, c.started_at, *rec.ended_at) : *rec.ended_at;
     rec.ring_s = seconds_between(c.started_at, answered);
     rec.talk_s = c.answered_at ? seconds_between(answered, *rec.ended_at) : 0.0;
     rec.hangup_cause = c.customer_cause ? c.customer_cause : c.any_cause;
@@ -456,9 +470,10 @@ struct CallTracker::Impl {
     } else if (c.failed_dial || is_failure_cause(rec.hangup_cause)) {
       // An inbound call that rang an agent and was then dropped is missed,
       // not failed: someone could have answered it.
-      rec.disposition = (rec.direction != Direction::Outbound && c.any_agent_dialled && !c.failed_dial)
-                            ? Disposition::Missed
-                            : Disposition::Failed;
+      rec.disposition =
+          (rec.direction != Direction::Outbound && c.any_agent_dialled && !c.failed_dial)
+              ? Disposition::Missed
+              : Disposition::Failed;
     } else {
       rec.disposition = Disposition::Missed;
     }
@@ -499,12 +514,14 @@ struct CallTracker::Impl {
     Channel* ch = find_channel(ev.channel.uniqueid);
     Call* c = ch ? call_of(*ch) : nullptr;
     if (!ch || !c) return;
+    if (c->seq == 0 && cfg.last_seq) c->seq = cfg.last_seq(c->call_id);
     if (c->started_at > created) c->started_at = created;
     if (ch->state == kStateUp && !ch->agent.empty() && !is_origin_leg(*c, *ch)) {
       auto& st = c->agent_states[ch->agent];
       st.answered = true;
       if (!c->answered_at) c->answered_at = created;
-      if (std::find(c->agents_talked.begin(), c->agents_talked.end(), ch->agent) == c->agents_talked.end())
+      if (std::find(c->agents_talked.begin(), c->agents_talked.end(), ch->agent) ==
+          c->agents_talked.end())
         c->agents_talked.push_back(ch->agent);
       c->last_answer_agent = ch->agent;
     }
@@ -606,7 +623,9 @@ CallTracker::~CallTracker() = default;
 CallTracker::CallTracker(CallTracker&&) noexcept = default;
 CallTracker& CallTracker::operator=(CallTracker&&) noexcept = default;
 
-void CallTracker::on_event(const PbxEvent& event, TrackerOutput& out) { impl_->on_event(event, out); }
+void CallTracker::on_event(const PbxEvent& event, TrackerOutput& out) {
+  impl_->on_event(event, out);
+}
 
 void CallTracker::begin_resync() {
   ++impl_->resync_generation;

@@ -3,6 +3,7 @@
 // it normalized PbxEvents in PBX order and it emits ordered CallEvents and,
 // when a call is over, exactly one CallRecord. See docs/call-model.md.
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -16,15 +17,19 @@
 namespace cti::core {
 
 struct TrackerConfig {
-  std::string pbx = "main";                       // source name written in records
-  std::map<std::string, std::string> agents;      // extension -> agent id
+  std::string pbx = "main";                   // source name written in records
+  std::map<std::string, std::string> agents;  // extension -> agent id
   std::string default_region = "ES";
   int max_extension_digits = 6;
   // Dialplan contexts where phones place calls: a Local channel that starts a
   // call there is the phone of the agent named by its caller id (not of the
   // extension it dials).
   std::vector<std::string> internal_contexts{"internal", "from-internal"};
-  std::string link_variable = "CTI_CALL_ID";      // set on click-to-call originates
+  std::string link_variable = "CTI_CALL_ID";  // set on click-to-call originates
+  // For calls adopted after a reconnect or restart: the last seq already
+  // emitted for that call id (0 if none), so seq keeps increasing and event
+  // ids stay unique. Empty = 0.
+  std::function<std::uint64_t(const std::string& call_id)> last_seq;
 };
 
 struct TrackerOutput {

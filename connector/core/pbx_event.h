@@ -12,27 +12,27 @@ namespace cti::core {
 
 // One channel as the PBX describes it in an event.
 struct ChannelInfo {
-  std::string name;           // "PJSIP/1001-0000002a", "Local/1001@agents-00000001;1"
-  std::string uniqueid;       // unique per channel
-  std::string linkedid;       // the id of the channel that started the call
-  std::string caller_num;     // CallerIDNum ("<unknown>" kept as is)
+  std::string name;        // "PJSIP/1001-0000002a", "Local/1001@agents-00000001;1"
+  std::string uniqueid;    // unique per channel
+  std::string linkedid;    // the id of the channel that started the call
+  std::string caller_num;  // CallerIDNum ("<unknown>" kept as is)
   std::string caller_name;
   std::string connected_num;  // ConnectedLineNum
   std::string context;
   std::string exten;
-  int state = -1;             // ChannelState (0 down, 4 ring, 5 ringing, 6 up, 7 busy)
+  int state = -1;  // ChannelState (0 down, 4 ring, 5 ringing, 6 up, 7 busy)
 
   bool empty() const { return name.empty() && uniqueid.empty(); }
 };
 
 enum class PbxEventKind : std::uint8_t {
-  ChannelCreated,     // Newchannel
-  ChannelState,       // Newstate
-  ChannelRenamed,     // Rename (text = new name)
-  CallerIdChanged,    // NewCallerid
+  ChannelCreated,        // Newchannel
+  ChannelState,          // Newstate
+  ChannelRenamed,        // Rename (text = new name)
+  CallerIdChanged,       // NewCallerid
   ConnectedLineChanged,  // NewConnectedLine
-  DialBegin,          // channel dials peer (channel may be empty when originated)
-  DialState,          // text = DialStatus (RINGING, PROCEEDING, ...)
+  DialBegin,             // channel dials peer (channel may be empty when originated)
+  DialState,             // text = DialStatus (RINGING, PROCEEDING, ...)
   DialEnd,            // text = DialStatus (ANSWER, BUSY, NOANSWER, CANCEL, CONGESTION, CHANUNAVAIL)
   BridgeEnter,        // bridge_id
   BridgeLeave,        // bridge_id
@@ -41,41 +41,41 @@ enum class PbxEventKind : std::uint8_t {
   OriginateResponse,  // text = Response (Success/Failure), action_id, cause = Reason
   QueueCallerJoin,    // queue, position
   QueueCallerLeave,   // queue, position
-  QueueCallerAbandon, // queue, position, hold_s
-  AgentCalled,        // queue; channel = caller, peer = member channel
-  AgentConnect,       // queue; hold_s, ring_s
-  AgentComplete,      // queue; text = Reason (caller/agent/transfer)
-  AgentRingNoAnswer,  // queue
-  BlindTransfer,      // channel = transferer, peer = transferee, text = target extension
-  AttendedTransfer,   // channel = original transferer, peer = second transferer, text = result
-  LocalBridge,        // channel = ;1, peer = ;2, flag = optimization allowed
+  QueueCallerAbandon,      // queue, position, hold_s
+  AgentCalled,             // queue; channel = caller, peer = member channel
+  AgentConnect,            // queue; hold_s, ring_s
+  AgentComplete,           // queue; text = Reason (caller/agent/transfer)
+  AgentRingNoAnswer,       // queue
+  BlindTransfer,           // channel = transferer, peer = transferee, text = target extension
+  AttendedTransfer,        // channel = original transferer, peer = second transferer, text = result
+  LocalBridge,             // channel = ;1, peer = ;2, flag = optimization allowed
   LocalOptimizationBegin,  // channel = ;1, peer = ;2
   LocalOptimizationEnd,
   Hold,
   Unhold,
-  VarSet,             // variable, text = value (only variables the mapper keeps)
-  Cdr,                // channel.uniqueid; start/answer/end in cdr_* fields
-  ResyncChannel,      // CoreShowChannel: a live channel reported after (re)connect
-  ResyncComplete,     // CoreShowChannelsComplete
+  VarSet,          // variable, text = value (only variables the mapper keeps)
+  Cdr,             // channel.uniqueid; start/answer/end in cdr_* fields
+  ResyncChannel,   // CoreShowChannel: a live channel reported after (re)connect
+  ResyncComplete,  // CoreShowChannelsComplete
 };
 
 std::string_view to_string(PbxEventKind kind);
 
 struct PbxEvent {
   PbxEventKind kind{};
-  Timestamp at{};            // PBX time if the PBX said it, else arrival time
-  bool pbx_time = false;     // true when `at` came from the PBX (Timestamp:)
+  Timestamp at{};         // PBX time if the PBX said it, else arrival time
+  bool pbx_time = false;  // true when `at` came from the PBX (Timestamp:)
   ChannelInfo channel;
-  ChannelInfo peer;          // dial destination, bridge peer, LocalTwo, transferee...
+  ChannelInfo peer;  // dial destination, bridge peer, LocalTwo, transferee...
   std::string bridge_id;
   std::string queue;
-  std::string text;          // dial status, originate response, transfer target...
-  std::string variable;      // VarSet name
+  std::string text;      // dial status, originate response, transfer target...
+  std::string variable;  // VarSet name
   std::string action_id;
-  int cause = 0;             // Q.850 hangup cause or originate reason
-  int position = 0;          // queue position
-  double hold_s = 0;         // queue hold time reported by the PBX
-  double ring_s = 0;         // queue ring time reported by the PBX
+  int cause = 0;      // Q.850 hangup cause or originate reason
+  int position = 0;   // queue position
+  double hold_s = 0;  // queue hold time reported by the PBX
+  double ring_s = 0;  // queue ring time reported by the PBX
   bool flag = false;
   // Cdr fields (1 s resolution in Asterisk's default CDR format).
   Timestamp cdr_start{}, cdr_answer{}, cdr_end{};

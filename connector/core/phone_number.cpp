@@ -33,7 +33,8 @@ PhoneNumber PhoneNumber::parse(std::string_view raw, std::string_view default_re
   PhoneNumber n;
   n.raw_ = std::string(raw);
   // Trim spaces the PBX or a CRM may leave around the number.
-  while (!raw.empty() && std::isspace(static_cast<unsigned char>(raw.front()))) raw.remove_prefix(1);
+  while (!raw.empty() && std::isspace(static_cast<unsigned char>(raw.front())))
+    raw.remove_prefix(1);
   while (!raw.empty() && std::isspace(static_cast<unsigned char>(raw.back()))) raw.remove_suffix(1);
   if (is_unknown(raw)) return n;
   if (is_withheld(raw)) {

@@ -12,7 +12,8 @@ std::string format_rfc3339_ms(Timestamp t) {
   const auto day_start = sys_days{floor<std::chrono::days>(milliseconds{ms_total})};
   const year_month_day ymd{day_start};
   const auto in_day = ms_total - duration_cast<milliseconds>(day_start.time_since_epoch()).count();
-  const long long h = in_day / 3'600'000, m = in_day / 60'000 % 60, s = in_day / 1000 % 60, ms = in_day % 1000;
+  const long long h = in_day / 3'600'000, m = in_day / 60'000 % 60, s = in_day / 1000 % 60,
+                  ms = in_day % 1000;
   char buf[64];
   std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ", int(ymd.year()),
                 unsigned(ymd.month()), unsigned(ymd.day()), h, m, s, ms);
@@ -72,8 +73,8 @@ std::optional<Timestamp> parse_rfc3339(std::string_view s) {
   }
   const year_month_day ymd{year{y}, month{unsigned(mo)}, day{unsigned(d)}};
   if (!ymd.ok() || h > 23 || mi > 59 || se > 60) return std::nullopt;
-  const auto secs = sys_days{ymd}.time_since_epoch() + hours{h} + minutes{mi} + seconds{se} -
-                    seconds{offset_s};
+  const auto secs =
+      sys_days{ymd}.time_since_epoch() + hours{h} + minutes{mi} + seconds{se} - seconds{offset_s};
   return Timestamp{duration_cast<microseconds>(secs) + microseconds{micros}};
 }
 

@@ -11,7 +11,9 @@ namespace cti::core {
 
 using Timestamp = std::chrono::sys_time<std::chrono::microseconds>;
 
-inline Timestamp from_unix_micros(std::int64_t us) { return Timestamp{std::chrono::microseconds{us}}; }
+inline Timestamp from_unix_micros(std::int64_t us) {
+  return Timestamp{std::chrono::microseconds{us}};
+}
 inline std::int64_t to_unix_micros(Timestamp t) { return t.time_since_epoch().count(); }
 
 // "2026-11-28T15:13:29.778Z" (RFC 3339, UTC, milliseconds).
@@ -32,7 +34,8 @@ class Clock {
 class SystemClock final : public Clock {
  public:
   Timestamp now() const override {
-    return std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now());
+    return std::chrono::time_point_cast<std::chrono::microseconds>(
+        std::chrono::system_clock::now());
   }
 };
 

@@ -42,7 +42,8 @@ double to_double(std::string_view s) {
 bool assign_channel_field(ChannelInfo& ch, std::string_view key, std::string_view value) {
   switch (key.size()) {
     case 4:
-      if (iequals(key, "Name")) return ch.name.assign(value), true;  // LocalOne/LocalTwo never use it
+      if (iequals(key, "Name"))
+        return ch.name.assign(value), true;  // LocalOne/LocalTwo never use it
       return false;
     case 5:
       if (iequals(key, "Exten")) return ch.exten.assign(value), true;
@@ -133,7 +134,8 @@ core::Timestamp cdr_time(std::string_view s) {
 // "HH:MM:SS" -> seconds
 int duration_seconds(std::string_view s) {
   int h = 0, m = 0, sec = 0;
-  if (std::sscanf(std::string(s).c_str(), "%d:%d:%d", &h, &m, &sec) == 3) return h * 3600 + m * 60 + sec;
+  if (std::sscanf(std::string(s).c_str(), "%d:%d:%d", &h, &m, &sec) == 3)
+    return h * 3600 + m * 60 + sec;
   return 0;
 }
 
@@ -219,43 +221,65 @@ bool map_frame(const Frame& f, core::Timestamp arrival, PbxEvent& e, MapperStats
                 [&](std::string_view key, std::string_view value) {
                   switch (key.size()) {
                     case 5:
-                      if (iequals(key, "Queue")) e.queue.assign(value);
-                      else if (iequals(key, "Cause")) e.cause = to_int(value);
-                      else if (iequals(key, "Value")) e.text.assign(value);
+                      if (iequals(key, "Queue"))
+                        e.queue.assign(value);
+                      else if (iequals(key, "Cause"))
+                        e.cause = to_int(value);
+                      else if (iequals(key, "Value"))
+                        e.text.assign(value);
                       break;
                     case 6:
                       if (iequals(key, "Reason")) {
-                        if (spec->kind == K::OriginateResponse) e.cause = to_int(value);
-                        else e.text.assign(value);
+                        if (spec->kind == K::OriginateResponse)
+                          e.cause = to_int(value);
+                        else
+                          e.text.assign(value);
                       } else if (iequals(key, "Result")) {
                         if (spec->kind == K::AttendedTransfer || spec->kind == K::BlindTransfer)
                           e.variable.assign(value);  // Success/Fail
                       }
                       break;
                     case 8:
-                      if (iequals(key, "Position")) e.position = to_int(value);
-                      else if (iequals(key, "Variable")) e.variable.assign(value);
-                      else if (iequals(key, "Response")) e.text.assign(value);
-                      else if (iequals(key, "ActionID")) e.action_id.assign(value);
-                      else if (iequals(key, "HoldTime")) e.hold_s = to_double(value);
-                      else if (iequals(key, "RingTime")) e.ring_s = to_double(value);
-                      else if (iequals(key, "UniqueID")) e.channel.uniqueid.assign(value);
-                      else if (iequals(key, "Duration")) duration = value;
-                      else if (iequals(key, "BridgeId")) bridge_id_alt = value;
-                      else if (iequals(key, "DestType")) e.queue.assign(value);
+                      if (iequals(key, "Position"))
+                        e.position = to_int(value);
+                      else if (iequals(key, "Variable"))
+                        e.variable.assign(value);
+                      else if (iequals(key, "Response"))
+                        e.text.assign(value);
+                      else if (iequals(key, "ActionID"))
+                        e.action_id.assign(value);
+                      else if (iequals(key, "HoldTime"))
+                        e.hold_s = to_double(value);
+                      else if (iequals(key, "RingTime"))
+                        e.ring_s = to_double(value);
+                      else if (iequals(key, "UniqueID"))
+                        e.channel.uniqueid.assign(value);
+                      else if (iequals(key, "Duration"))
+                        duration = value;
+                      else if (iequals(key, "BridgeId"))
+                        bridge_id_alt = value;
+                      else if (iequals(key, "DestType"))
+                        e.queue.assign(value);
                       break;
                     case 7:
-                      if (iequals(key, "Newname")) e.text.assign(value);
-                      else if (iequals(key, "EndTime")) cdr_end = value;
+                      if (iequals(key, "Newname"))
+                        e.text.assign(value);
+                      else if (iequals(key, "EndTime"))
+                        cdr_end = value;
                       break;
                     case 9:
-                      if (iequals(key, "Timestamp")) timestamp = value;
-                      else if (iequals(key, "Extension")) e.text.assign(value);
-                      else if (iequals(key, "StartTime")) cdr_start = value;
+                      if (iequals(key, "Timestamp"))
+                        timestamp = value;
+                      else if (iequals(key, "Extension"))
+                        e.text.assign(value);
+                      else if (iequals(key, "StartTime"))
+                        cdr_start = value;
                       break;
                     case 10:
-                      if (iequals(key, "DialStatus")) e.text.assign(value);
-                      else if (iequals(key, "AnswerTime")) cdr_answer = value;
+                      if (iequals(key, "DialStatus"))
+                        e.text.assign(value);
+                      else if (iequals(key, "AnswerTime"))
+                        cdr_answer = value;
                       break;
                     case 11:
                       if (iequals(key, "Disposition")) e.cdr_answered = value == "ANSWERED";
@@ -294,13 +318,12 @@ bool map_frame(const Frame& f, core::Timestamp arrival, PbxEvent& e, MapperStats
       break;
   }
   // Every channel event needs a Uniqueid; without one the tracker cannot place it.
-  const bool needs_channel = spec->kind != K::OriginateResponse && spec->kind != K::ResyncComplete &&
-                             spec->kind != K::LocalBridge &&
+  const bool needs_channel = spec->kind != K::OriginateResponse &&
+                             spec->kind != K::ResyncComplete && spec->kind != K::LocalBridge &&
                              spec->kind != K::LocalOptimizationBegin &&
-                             spec->kind != K::LocalOptimizationEnd &&
-                             spec->kind != K::DialBegin && spec->kind != K::DialState &&
-                             spec->kind != K::DialEnd && spec->kind != K::AttendedTransfer &&
-                             spec->kind != K::BlindTransfer;
+                             spec->kind != K::LocalOptimizationEnd && spec->kind != K::DialBegin &&
+                             spec->kind != K::DialState && spec->kind != K::DialEnd &&
+                             spec->kind != K::AttendedTransfer && spec->kind != K::BlindTransfer;
   if (needs_channel && e.channel.uniqueid.empty()) {
     ++stats.invalid;
     return false;

@@ -16,10 +16,10 @@
 namespace cti::pbx::ami {
 
 struct MapperStats {
-  std::uint64_t mapped = 0;     // frames turned into a PbxEvent
-  std::uint64_t ignored = 0;    // events we do not need (noise)
-  std::uint64_t invalid = 0;    // events we need but that lack a required field
-  std::uint64_t not_events = 0; // responses and other non-event frames
+  std::uint64_t mapped = 0;      // frames turned into a PbxEvent
+  std::uint64_t ignored = 0;     // events we do not need (noise)
+  std::uint64_t invalid = 0;     // events we need but that lack a required field
+  std::uint64_t not_events = 0;  // responses and other non-event frames
 };
 
 struct MapperOptions {
@@ -30,8 +30,8 @@ struct MapperOptions {
 // Fills `out` (reusing its string capacity) and returns true when the frame
 // is an event the tracker consumes. `arrival` is used when the frame carries
 // no `Timestamp:` header.
-bool map_frame(const Frame& frame, core::Timestamp arrival, core::PbxEvent& out,
-               MapperStats& stats, const MapperOptions& options = {});
+bool map_frame(const Frame& frame, core::Timestamp arrival, core::PbxEvent& out, MapperStats& stats,
+               const MapperOptions& options = {});
 
 // Convenience form for tests and fuzzing.
 std::optional<core::PbxEvent> map_frame(const Frame& frame, core::Timestamp arrival,

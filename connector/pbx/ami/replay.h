@@ -23,8 +23,8 @@ std::optional<ArrivalTimeline> load_timeline_for(const std::string& capture_path
 
 struct ReplayResult {
   std::vector<core::CallEvent> events;
-  std::vector<core::CallRecord> records;     // calls that ended, in end order
-  std::vector<core::CallRecord> live;        // calls still active at the end
+  std::vector<core::CallRecord> records;  // calls that ended, in end order
+  std::vector<core::CallRecord> live;     // calls still active at the end
   ParserStats parser;
   MapperStats mapper;
   core::TrackerStats tracker;

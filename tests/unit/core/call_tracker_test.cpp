@@ -44,7 +44,8 @@ struct Feed {
   void feed(const PbxEvent& e) { tracker.on_event(e, out); }
   std::vector<std::string> types() const {
     std::vector<std::string> t;
-    for (const auto& e : out.events) t.emplace_back(std::string(to_string(e.kind)) + (e.agent.empty() ? "" : ":" + e.agent));
+    for (const auto& e : out.events)
+      t.emplace_back(std::string(to_string(e.kind)) + (e.agent.empty() ? "" : ":" + e.agent));
     return t;
   }
 };
@@ -84,7 +85,8 @@ TEST(CallTracker, DeviceChannelsAreRecognisedByExtension) {
   EXPECT_DOUBLE_EQ(rec.ring_s, 3.0);
   EXPECT_DOUBLE_EQ(rec.talk_s, 7.1);
   EXPECT_EQ(rec.disposition, Disposition::Answered);
-  EXPECT_EQ(r.types(), (std::vector<std::string>{"call.ringing:1001", "call.answered:1001", "call.ended:1001"}));
+  EXPECT_EQ(r.types(), (std::vector<std::string>{"call.ringing:1001", "call.answered:1001",
+                                                 "call.ended:1001"}));
   EXPECT_EQ(r.tracker.active_calls(), 0u);
   EXPECT_EQ(r.tracker.active_channels(), 0u);
 }
@@ -204,5 +206,6 @@ TEST(CallTracker, BusyAgentGivesBusyDisposition) {
   ASSERT_EQ(r.out.records.size(), 1u);
   EXPECT_EQ(r.out.records[0].disposition, Disposition::Busy);
   EXPECT_EQ(r.out.records[0].hangup_cause, 17);
-  EXPECT_EQ(r.types(), (std::vector<std::string>{"call.ringing:1001", "call.ringing_stopped:1001", "call.ended"}));
+  EXPECT_EQ(r.types(), (std::vector<std::string>{"call.ringing:1001", "call.ringing_stopped:1001",
+                                                 "call.ended"}));
 }

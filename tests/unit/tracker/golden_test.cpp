@@ -7,8 +7,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "connector/pbx/ami/replay.h"
 #include "connector/json/call_json.h"
+#include "connector/pbx/ami/replay.h"
 
 namespace {
 
@@ -32,7 +32,8 @@ class Golden : public ::testing::TestWithParam<std::string> {};
 TEST_P(Golden, RecordsAndEventsMatchTheCapture) {
   const std::string golden_path = std::string(CTI_GOLDEN) + "/" + GetParam();
   const auto golden = nlohmann::json::parse(read_file(golden_path));
-  const std::string capture = std::string(CTI_FIXTURES) + "/ami/" + golden["capture"].get<std::string>();
+  const std::string capture =
+      std::string(CTI_FIXTURES) + "/ami/" + golden["capture"].get<std::string>();
   const std::string bytes = read_file(capture);
   ASSERT_FALSE(bytes.empty()) << capture;
   const auto timeline = cti::pbx::ami::load_timeline_for(capture);
@@ -46,10 +47,12 @@ TEST_P(Golden, RecordsAndEventsMatchTheCapture) {
     for (const auto& [field, value] : want.items()) {
       ASSERT_TRUE(got.contains(field)) << field;
       if (value.is_number_float())
-        EXPECT_NEAR(got[field].get<double>(), value.get<double>(), 0.0005) << GetParam() << " field " << field;
+        EXPECT_NEAR(got[field].get<double>(), value.get<double>(), 0.0005)
+            << GetParam() << " field " << field;
       else
-        EXPECT_EQ(got[field], value) << GetParam() << " field " << field << " why: "
-                                     << golden["why"].value(field, nlohmann::json()).dump();
+        EXPECT_EQ(got[field], value)
+            << GetParam() << " field " << field
+            << " why: " << golden["why"].value(field, nlohmann::json()).dump();
     }
   }
   // Events: ringing / answered / ended in order (other kinds are checked by invariants).
@@ -70,9 +73,10 @@ TEST_P(Golden, RecordsAndEventsMatchTheCapture) {
 
 TEST_P(Golden, InvariantsHold) {
   const auto golden = nlohmann::json::parse(read_file(std::string(CTI_GOLDEN) + "/" + GetParam()));
-  const std::string capture = std::string(CTI_FIXTURES) + "/ami/" + golden["capture"].get<std::string>();
+  const std::string capture =
+      std::string(CTI_FIXTURES) + "/ami/" + golden["capture"].get<std::string>();
   const auto result = cti::pbx::ami::replay_bytes(read_file(capture), test_config(),
-                                             cti::pbx::ami::load_timeline_for(capture), {});
+                                                  cti::pbx::ami::load_timeline_for(capture), {});
   std::map<std::string, std::uint64_t> last_seq;
   std::map<std::string, std::map<std::string, bool>> ringing;  // call -> agent -> open
   std::map<std::string, int> ended;
@@ -80,7 +84,8 @@ TEST_P(Golden, InvariantsHold) {
     EXPECT_GT(e.seq, last_seq[e.call_id]) << "seq must increase per call";
     last_seq[e.call_id] = e.seq;
     if (e.kind == cti::core::CallEventKind::Ringing) ringing[e.call_id][e.agent] = true;
-    if (e.kind == cti::core::CallEventKind::Answered || e.kind == cti::core::CallEventKind::RingingStopped)
+    if (e.kind == cti::core::CallEventKind::Answered ||
+        e.kind == cti::core::CallEventKind::RingingStopped)
       ringing[e.call_id][e.agent] = false;
     if (e.kind == cti::core::CallEventKind::Ended) {
       ++ended[e.call_id];
@@ -104,10 +109,17 @@ TEST_P(Golden, InvariantsHold) {
 }
 
 std::vector<std::string> golden_files() {
-  return {"a_inbound_answered.json", "b_inbound_missed_noanswer.json", "c_inbound_busy.json",
-          "h_click_to_call.json", "i_outbound_congestion.json", "i2_outbound_unallocated.json",
-          "i3_inbound_unallocated_did.json", "j_outbound_agent_direct.json", "k_internal.json",
-          "timestamped_a_inbound_answered.json", "timestamped_h_click_to_call.json"};
+  return {"a_inbound_answered.json",
+          "b_inbound_missed_noanswer.json",
+          "c_inbound_busy.json",
+          "h_click_to_call.json",
+          "i_outbound_congestion.json",
+          "i2_outbound_unallocated.json",
+          "i3_inbound_unallocated_did.json",
+          "j_outbound_agent_direct.json",
+          "k_internal.json",
+          "timestamped_a_inbound_answered.json",
+          "timestamped_h_click_to_call.json"};
 }
 
 INSTANTIATE_TEST_SUITE_P(Captures, Golden, ::testing::ValuesIn(golden_files()),

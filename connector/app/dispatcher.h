@@ -1,0 +1,31 @@
+#pragma once
+// Turns tracker output into one store batch: the call events, the record
+// snapshots (live calls are visible through the API too) and, per adapter,
+// the HTTP requests each event causes. One batch commits atomically, so a
+// request never sits in the outbox without the event that caused it.
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "adapters/adapter.h"
+#include "connector/core/call_tracker.h"
+#include "connector/store/store.h"
+
+namespace cti::app {
+
+class Dispatcher {
+ public:
+  Dispatcher(store::Store& store, std::vector<std::shared_ptr<adapters::CrmAdapter>> adapters,
+             std::function<void()> on_committed);
+  // Consumes `out` (leaves it empty).
+  void dispatch(core::TrackerOutput& out);
+  // For calls closed outside the tracker (startup reconciliation).
+  void dispatch_events(std::vector<core::CallEvent> events, std::vector<core::CallRecord> records);
+
+ private:
+  store::Store& store_;
+  std::vector<std::shared_ptr<adapters::CrmAdapter>> adapters_;
+  std::function<void()> on_committed_;
+};
+
+}  // namespace cti::app
