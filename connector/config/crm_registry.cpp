@@ -29,15 +29,16 @@ void CrmRegistry::parse_all(const Node& crm_array, Config& out) const {
       if (!find(type)) {
         std::string known;
         for (const std::string& t : types()) known += (known.empty() ? "\"" : ", \"") + t + "\"";
-        type_node.fail("unknown CRM type " + type_node.describe() + " (known types: " + known + ")");
+        type_node.fail("unknown CRM type " + type_node.describe() + " (known types: " + known +
+                       ")");
       }
     }
     const std::string name = (*find(type))(entry, out);
     auto [pos, inserted] = name_to_path.try_emplace(name, entry.path() + ".name");
     if (!inserted) {
-      throw ConfigFailure{ConfigError{entry.path() + ".name", "duplicate CRM name \"" + name +
-                                                                  "\" (already used by " +
-                                                                  pos->second + ")"}};
+      throw ConfigFailure{
+          ConfigError{entry.path() + ".name",
+                      "duplicate CRM name \"" + name + "\" (already used by " + pos->second + ")"}};
     }
   }
 }

@@ -15,8 +15,8 @@ using nlohmann::json;
 // Where the parser currently is, so a duplicate key can be reported by path.
 struct Frame {
   bool is_array = false;
-  long index = -1;          // arrays: index of the current element
-  std::string key;          // objects: the current key
+  long index = -1;  // arrays: index of the current element
+  std::string key;  // objects: the current key
   std::set<std::string> keys;
 };
 
@@ -34,8 +34,10 @@ std::string frames_path(const std::vector<Frame>& frames) {
 std::string describe_syntax_error(const json::parse_error& e) {
   std::string msg = e.what();
   const std::size_t at = msg.find(" at line ");
-  if (at != std::string::npos) msg.erase(0, at + 4);
-  else if (const std::size_t p = msg.find("] "); p != std::string::npos) msg.erase(0, p + 2);
+  if (at != std::string::npos)
+    msg.erase(0, at + 1);
+  else if (const std::size_t p = msg.find("] "); p != std::string::npos)
+    msg.erase(0, p + 2);
   if (const std::size_t last = msg.find("; last read:"); last != std::string::npos) {
     msg.erase(last);
   }

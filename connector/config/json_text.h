@@ -4,9 +4,8 @@
 // may be a secret) and rejection of duplicate keys, which nlohmann would
 // otherwise resolve silently by keeping the last one.
 #include <expected>
-#include <string_view>
-
 #include <nlohmann/json.hpp>
+#include <string_view>
 
 #include "connector/config/config.h"
 

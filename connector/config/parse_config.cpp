@@ -19,8 +19,8 @@ std::expected<Config, ConfigError> parse_config(std::string_view json_text, cons
   if (!parsed) return std::unexpected(parsed.error());
   try {
     const Node root(*parsed, "$", env);
-    const ObjectReader r = root.object(
-        {"pbx", "agents", "numbers", "crm", "store", "api", "delivery", "log"});
+    const ObjectReader r =
+        root.object({"pbx", "agents", "numbers", "crm", "store", "api", "delivery", "log"});
     Config c;
     if (auto n = r.optional("pbx")) c.pbx = parse_pbx_section(*n);
     // numbers before agents: agent extensions are checked against its limits.
@@ -40,8 +40,8 @@ std::expected<Config, ConfigError> parse_config(std::string_view json_text, cons
 std::expected<Config, ConfigError> load_config_file(const std::string& path, const EnvLookup& env) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    return std::unexpected(ConfigError{
-        "$", "cannot read config file \"" + path + "\": " + std::strerror(errno)});
+    return std::unexpected(
+        ConfigError{"$", "cannot read config file \"" + path + "\": " + std::strerror(errno)});
   }
   std::ostringstream text;
   text << in.rdbuf();

@@ -15,15 +15,23 @@ constexpr std::size_t kMaxShown = 80;
 
 std::string type_name(const json& v) {
   switch (v.type()) {
-    case json::value_t::null: return "null";
-    case json::value_t::object: return "an object";
-    case json::value_t::array: return "an array";
-    case json::value_t::string: return "a string";
-    case json::value_t::boolean: return "a boolean";
+    case json::value_t::null:
+      return "null";
+    case json::value_t::object:
+      return "an object";
+    case json::value_t::array:
+      return "an array";
+    case json::value_t::string:
+      return "a string";
+    case json::value_t::boolean:
+      return "a boolean";
     case json::value_t::number_integer:
-    case json::value_t::number_unsigned: return "an integer";
-    case json::value_t::number_float: return "a number";
-    default: return "a value";
+    case json::value_t::number_unsigned:
+      return "an integer";
+    case json::value_t::number_float:
+      return "a number";
+    default:
+      return "a value";
   }
 }
 
@@ -45,7 +53,9 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 std::string unknown_key_reason(std::string_view key,
                                std::initializer_list<std::string_view> known) {
   std::string_view best;
-  std::size_t best_distance = 3;  // suggest only near misses (typos)
+  // Suggest only near misses (typos); for very short keys almost anything is
+  // two edits away, so they get a stricter limit.
+  std::size_t best_distance = key.size() <= 2 ? 2 : 3;
   for (std::string_view k : known) {
     const std::size_t d = edit_distance(key, k);
     if (d < best_distance) {
@@ -64,7 +74,9 @@ std::string unknown_key_reason(std::string_view key,
 
 }  // namespace
 
-void Node::fail(std::string reason) const { throw ConfigFailure{ConfigError{path_, std::move(reason)}}; }
+void Node::fail(std::string reason) const {
+  throw ConfigFailure{ConfigError{path_, std::move(reason)}};
+}
 
 std::string Node::describe() const {
   if (secret_) return type_name(*value_);

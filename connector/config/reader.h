@@ -6,12 +6,11 @@
 // with dozens of fields: one throw per problem keeps each field one line.)
 #include <cstddef>
 #include <initializer_list>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "connector/config/config.h"
 
@@ -49,7 +48,7 @@ class Node {
   std::string non_empty_text() const;  // same, and not empty after expansion
   long long integer(long long min, long long max) const;
   bool boolean() const;
-  std::vector<Node> elements() const;  // an array's elements
+  std::vector<Node> elements() const;      // an array's elements
   std::vector<std::string> texts() const;  // an array of strings
   // An object whose keys must all be in `known_keys`.
   ObjectReader object(std::initializer_list<std::string_view> known_keys) const;

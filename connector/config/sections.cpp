@@ -17,7 +17,8 @@ class UniqueValues {
   void check(const Node& at, const std::string& value) {
     auto [pos, inserted] = seen_.try_emplace(value, at.path());
     if (!inserted) {
-      at.fail("duplicate " + what_ + " " + at.describe() + " (already used by " + pos->second + ")");
+      at.fail("duplicate " + what_ + " " + at.describe() + " (already used by " + pos->second +
+              ")");
     }
   }
 
@@ -48,7 +49,8 @@ std::vector<AmiPbxConfig> parse_pbx_section(const Node& node) {
     AmiPbxConfig c;
     if (auto type = r.optional("type")) {
       c.type = type->text();
-      if (c.type != "ami") type->fail("unknown PBX type " + type->describe() + " (known types: \"ami\")");
+      if (c.type != "ami")
+        type->fail("unknown PBX type " + type->describe() + " (known types: \"ami\")");
     }
     const Node name = r.required("name");
     c.name = name.non_empty_text();
@@ -159,8 +161,8 @@ ApiConfig parse_api_section(const Node& node) {
 }
 
 DeliveryConfig parse_delivery_section(const Node& node) {
-  const ObjectReader r = node.object({"workers", "max_attempts", "max_age_s",
-                                      "backoff_initial_ms", "backoff_max_ms", "timeout_ms"});
+  const ObjectReader r = node.object({"workers", "max_attempts", "max_age_s", "backoff_initial_ms",
+                                      "backoff_max_ms", "timeout_ms"});
   DeliveryConfig c;
   r.read("workers", c.workers, 1, 64);
   r.read("max_attempts", c.max_attempts, 1, 1000);
@@ -177,7 +179,7 @@ LogConfig parse_log_section(const Node& node) {
   LogConfig c;
   if (auto level = r.optional("level")) {
     c.level = level->text();
-    static constexpr std::string_view kLevels[] = {"trace", "debug", "info", "warn",
+    static constexpr std::string_view kLevels[] = {"trace", "debug",    "info", "warn",
                                                    "error", "critical", "off"};
     if (std::find(std::begin(kLevels), std::end(kLevels), c.level) == std::end(kLevels)) {
       level->fail("expected one of trace, debug, info, warn, error, critical, off, got " +

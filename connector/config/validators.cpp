@@ -7,7 +7,9 @@ namespace cti::config {
 namespace {
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool all_digits(std::string_view s) { return !s.empty() && std::all_of(s.begin(), s.end(), is_digit); }
+bool all_digits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), is_digit);
+}
 
 bool is_port(std::string_view s, unsigned min) {
   if (!all_digits(s) || s.size() > 5) return false;
@@ -78,13 +80,15 @@ bool is_listen_address(std::string_view s) { return is_authority(s, /*port_requi
 
 bool is_http_url(std::string_view s) {
   std::size_t scheme_len = 0;
-  if (starts_with_ci(s, "http://")) scheme_len = 7;
-  else if (starts_with_ci(s, "https://")) scheme_len = 8;
-  else return false;
+  if (starts_with_ci(s, "http://"))
+    scheme_len = 7;
+  else if (starts_with_ci(s, "https://"))
+    scheme_len = 8;
+  else
+    return false;
   const std::string_view rest = s.substr(scheme_len);
-  if (std::any_of(rest.begin(), rest.end(), [](char c) {
-        return static_cast<unsigned char>(c) <= ' ' || c == 0x7f;
-      })) {
+  if (std::any_of(rest.begin(), rest.end(),
+                  [](char c) { return static_cast<unsigned char>(c) <= ' ' || c == 0x7f; })) {
     return false;
   }
   std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
