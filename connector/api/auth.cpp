@@ -49,7 +49,8 @@ std::string hash_token(std::string_view token) {
 
 std::optional<std::string_view> bearer_token(std::string_view authorization) {
   constexpr std::string_view scheme = "bearer";
-  if (authorization.size() <= scheme.size() || !iequals(authorization.substr(0, scheme.size()), scheme))
+  if (authorization.size() <= scheme.size() ||
+      !iequals(authorization.substr(0, scheme.size()), scheme))
     return std::nullopt;
   std::string_view rest = authorization.substr(scheme.size());
   if (rest.front() != ' ' && rest.front() != '\t') return std::nullopt;

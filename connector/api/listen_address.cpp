@@ -19,7 +19,8 @@ std::expected<boost::asio::ip::tcp::endpoint, std::string> parse_listen_address(
   else if (host.find(':') != std::string_view::npos)
     return bad("IPv6 addresses must be written in brackets, e.g. [::1]:8080");
   unsigned port = 0;
-  const auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  const auto [end, ec] =
+      std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
   if (port_text.empty() || ec != std::errc{} || end != port_text.data() + port_text.size() ||
       port > 65535)
     return bad("port must be a number from 0 to 65535");

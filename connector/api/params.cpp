@@ -36,8 +36,8 @@ std::expected<std::string_view, std::string> parse_delivery_state(
   if (!value) return std::string_view("dead");
   for (std::string_view s : {"dead", "pending", "delivered"})
     if (*value == s) return s;
-  return std::unexpected(
-      "query parameter 'state' must be one of dead, pending, delivered, got " + quoted(*value));
+  return std::unexpected("query parameter 'state' must be one of dead, pending, delivered, got " +
+                         quoted(*value));
 }
 
 std::expected<std::int64_t, std::string> parse_delivery_id(std::string_view value) {

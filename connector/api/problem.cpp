@@ -8,42 +8,66 @@ namespace http = boost::beast::http;
 
 std::string_view slug(Problem p) {
   switch (p) {
-    case Problem::BadRequest: return "bad-request";
-    case Problem::Unauthorized: return "unauthorized";
-    case Problem::NotFound: return "not-found";
-    case Problem::MethodNotAllowed: return "method-not-allowed";
-    case Problem::Conflict: return "conflict";
-    case Problem::PayloadTooLarge: return "payload-too-large";
-    case Problem::HeadersTooLarge: return "headers-too-large";
-    case Problem::Internal: return "internal";
+    case Problem::BadRequest:
+      return "bad-request";
+    case Problem::Unauthorized:
+      return "unauthorized";
+    case Problem::NotFound:
+      return "not-found";
+    case Problem::MethodNotAllowed:
+      return "method-not-allowed";
+    case Problem::Conflict:
+      return "conflict";
+    case Problem::PayloadTooLarge:
+      return "payload-too-large";
+    case Problem::HeadersTooLarge:
+      return "headers-too-large";
+    case Problem::Internal:
+      return "internal";
   }
   return "internal";
 }
 
 std::string_view title(Problem p) {
   switch (p) {
-    case Problem::BadRequest: return "Bad request";
-    case Problem::Unauthorized: return "Unauthorized";
-    case Problem::NotFound: return "Not found";
-    case Problem::MethodNotAllowed: return "Method not allowed";
-    case Problem::Conflict: return "Conflict";
-    case Problem::PayloadTooLarge: return "Payload too large";
-    case Problem::HeadersTooLarge: return "Request header fields too large";
-    case Problem::Internal: return "Internal server error";
+    case Problem::BadRequest:
+      return "Bad request";
+    case Problem::Unauthorized:
+      return "Unauthorized";
+    case Problem::NotFound:
+      return "Not found";
+    case Problem::MethodNotAllowed:
+      return "Method not allowed";
+    case Problem::Conflict:
+      return "Conflict";
+    case Problem::PayloadTooLarge:
+      return "Payload too large";
+    case Problem::HeadersTooLarge:
+      return "Request header fields too large";
+    case Problem::Internal:
+      return "Internal server error";
   }
   return "Internal server error";
 }
 
 http::status status_of(Problem p) {
   switch (p) {
-    case Problem::BadRequest: return http::status::bad_request;
-    case Problem::Unauthorized: return http::status::unauthorized;
-    case Problem::NotFound: return http::status::not_found;
-    case Problem::MethodNotAllowed: return http::status::method_not_allowed;
-    case Problem::Conflict: return http::status::conflict;
-    case Problem::PayloadTooLarge: return http::status::payload_too_large;
-    case Problem::HeadersTooLarge: return http::status::request_header_fields_too_large;
-    case Problem::Internal: return http::status::internal_server_error;
+    case Problem::BadRequest:
+      return http::status::bad_request;
+    case Problem::Unauthorized:
+      return http::status::unauthorized;
+    case Problem::NotFound:
+      return http::status::not_found;
+    case Problem::MethodNotAllowed:
+      return http::status::method_not_allowed;
+    case Problem::Conflict:
+      return http::status::conflict;
+    case Problem::PayloadTooLarge:
+      return http::status::payload_too_large;
+    case Problem::HeadersTooLarge:
+      return http::status::request_header_fields_too_large;
+    case Problem::Internal:
+      return http::status::internal_server_error;
   }
   return http::status::internal_server_error;
 }

@@ -10,14 +10,14 @@
 namespace cti::api {
 
 enum class Problem {
-  BadRequest,          // 400 bad-request
-  Unauthorized,        // 401 unauthorized (adds WWW-Authenticate: Bearer)
-  NotFound,            // 404 not-found
-  MethodNotAllowed,    // 405 method-not-allowed (caller adds Allow)
-  Conflict,            // 409 conflict
-  PayloadTooLarge,     // 413 payload-too-large
-  HeadersTooLarge,     // 431 headers-too-large
-  Internal,            // 500 internal
+  BadRequest,        // 400 bad-request
+  Unauthorized,      // 401 unauthorized (adds WWW-Authenticate: Bearer)
+  NotFound,          // 404 not-found
+  MethodNotAllowed,  // 405 method-not-allowed (caller adds Allow)
+  Conflict,          // 409 conflict
+  PayloadTooLarge,   // 413 payload-too-large
+  HeadersTooLarge,   // 431 headers-too-large
+  Internal,          // 500 internal
 };
 
 std::string_view slug(Problem p);

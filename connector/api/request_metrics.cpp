@@ -6,22 +6,23 @@
 
 namespace cti::api {
 
-void record_request(std::string_view route, unsigned status, std::chrono::duration<double> elapsed) {
-  auto& reg = common::default_registry();
-  const std::string r(route);
-  reg.counter("cti_api_requests_total", "API requests by route template and status code",
-              {{"route", r}, {"status", std::to_string(status)}})
+void record_request(std::string_view route, unsigned status) {
+  common::default_registry()
+      .counter("cti_api_requests_total", "API requests by route template and status code",
+               {{"route", std::string(route)}, {"status", std::to_string(status)}})
       .inc();
-  reg.histogram("cti_api_request_duration_seconds",
-                "API request handling time, from request read to response written",
-                {0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5}, {{"route", r}})
+}
+
+void record_request_duration(std::string_view route, std::chrono::duration<double> elapsed) {
+  common::default_registry()
+      .histogram("cti_api_request_duration_seconds",
+                 "API request handling time, from request read to response written",
+                 {0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5}, {{"route", std::string(route)}})
       .observe(elapsed.count());
 }
 
 void record_connections_active(std::int64_t n) {
-  common::default_registry()
-      .gauge("cti_api_connections_active", "Open API connections")
-      .set(n);
+  common::default_registry().gauge("cti_api_connections_active", "Open API connections").set(n);
 }
 
 void record_connection_rejected() {

@@ -9,7 +9,11 @@
 
 namespace cti::api {
 
-void record_request(std::string_view route, unsigned status, std::chrono::duration<double> elapsed);
+// Counted before the response is written, so a client that has the response
+// already sees it in /metrics.
+void record_request(std::string_view route, unsigned status);
+// Observed once the response is written.
+void record_request_duration(std::string_view route, std::chrono::duration<double> elapsed);
 void record_connections_active(std::int64_t n);
 void record_connection_rejected();
 

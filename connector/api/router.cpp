@@ -108,14 +108,16 @@ Response run(Handler h, const Call& c) {
       const auto limit = parse_limit(q->get("limit"));
       if (!limit) return bad_request(c, limit.error());
       json calls = json::array();
-      for (const auto& r : c.backend.list_calls(*since, *limit)) calls.push_back(cti::json::to_json(r));
+      for (const auto& r : c.backend.list_calls(*since, *limit))
+        calls.push_back(cti::json::to_json(r));
       const auto count = calls.size();
       return json_response(http::status::ok, {{"calls", std::move(calls)}, {"count", count}}, v);
     }
 
     case Handler::GetCall: {
       const std::string& id = c.captures.at(0);
-      if (auto r = c.backend.get_call(id)) return json_response(http::status::ok, cti::json::to_json(*r), v);
+      if (auto r = c.backend.get_call(id))
+        return json_response(http::status::ok, cti::json::to_json(*r), v);
       return make_problem(Problem::NotFound, "no call with id '" + id + "'", c.path, v);
     }
 
@@ -137,7 +139,8 @@ Response run(Handler h, const Call& c) {
       const auto id = parse_delivery_id(c.captures.at(0));
       if (!id) return bad_request(c, id.error());
       const auto done = c.backend.replay_delivery(*id);
-      if (done) return json_response(http::status::accepted, {{"id", *id}, {"state", "pending"}}, v);
+      if (done)
+        return json_response(http::status::accepted, {{"id", *id}, {"state", "pending"}}, v);
       if (done.error() == "not found")
         return make_problem(Problem::NotFound, "no delivery with id " + std::to_string(*id), c.path,
                             v);
@@ -178,9 +181,8 @@ Router::Result Router::handle(const Request& req) const {
 
   if (path != health_path) {
     const auto auth = req.find(http::field::authorization);
-    const bool ok = auth != req.end() &&
-                    tokens_.verify_authorization(std::string_view(auth->value().data(),
-                                                                  auth->value().size()));
+    const bool ok = auth != req.end() && tokens_.verify_authorization(std::string_view(
+                                             auth->value().data(), auth->value().size()));
     if (!ok) {
       // Label by route when the path is known so metrics show what was probed.
       std::string_view route = unmatched_route;
@@ -223,8 +225,8 @@ Router::Result Router::handle(const Request& req) const {
             r.pattern};
   }
   if (!allowed.empty()) {
-    auto res = make_problem(Problem::MethodNotAllowed,
-                            "allowed methods: " + allow_header(allowed), path, v);
+    auto res = make_problem(Problem::MethodNotAllowed, "allowed methods: " + allow_header(allowed),
+                            path, v);
     res.set(http::field::allow, allow_header(allowed));
     return {std::move(res), matched_pattern};
   }

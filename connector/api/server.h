@@ -24,7 +24,7 @@ struct ServerOptions {
   // SHA-256 hex of each accepted bearer token (see hash_token). Empty: every
   // route but /v1/health answers 401.
   std::vector<std::string> token_hashes;
-  std::size_t max_body_bytes = 1 << 20;     // larger bodies: 413
+  std::size_t max_body_bytes = 1 << 20;      // larger bodies: 413
   std::size_t max_header_bytes = 16 * 1024;  // larger request line + headers: 431
   std::chrono::seconds idle_timeout{60};     // no complete request (or write) within: close
   std::size_t max_connections = 1024;        // further connections are closed at once

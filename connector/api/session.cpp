@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/beast/core/bind_handler.hpp>
@@ -9,6 +10,7 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
+#include <limits>
 
 #include "connector/api/request_metrics.h"
 #include "connector/api/target.h"
@@ -54,7 +56,8 @@ void HttpSession::close() {
 void HttpSession::do_read() {
   parser_.emplace();
   parser_->body_limit(ctx_->max_body_bytes);
-  parser_->header_limit(static_cast<std::uint32_t>(ctx_->max_header_bytes));
+  parser_->header_limit(static_cast<std::uint32_t>(
+      std::min<std::size_t>(ctx_->max_header_bytes, std::numeric_limits<std::uint32_t>::max())));
   stream_.expires_after(ctx_->idle_timeout);
   http::async_read(stream_, buffer_, *parser_,
                    beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
@@ -65,8 +68,9 @@ void HttpSession::on_read(beast::error_code ec, std::size_t) {
   method_ = "-";
   path_ = "-";
   route_ = unmatched_route;
-  if (parser_ && parser_->is_header_done()) {
-    const auto& req = parser_->get();
+  // The parser stores the request line as soon as it has read it, so even a
+  // request rejected for its headers or body can be named in logs.
+  if (const auto& req = parser_->get(); !req.target().empty()) {
     method_ = std::string(req.method_string());
     path_ = std::string(target_path(std::string_view(req.target().data(), req.target().size())));
   }
@@ -94,9 +98,9 @@ void HttpSession::on_read(beast::error_code ec, std::size_t) {
     result = ctx_->router.handle(req);
   } catch (const std::exception& e) {  // the router catches handler errors; this is the backstop
     spdlog::error("api: router failed: {}", e.what());
-    result = {make_problem(Problem::Internal, "the request could not be completed", path_,
-                           req.version()),
-              unmatched_route};
+    result = {
+        make_problem(Problem::Internal, "the request could not be completed", path_, req.version()),
+        unmatched_route};
   }
   result.response.keep_alive(req.keep_alive());
   do_write(std::move(result.response), result.route);
@@ -112,6 +116,7 @@ void HttpSession::reject(Problem p, std::string_view detail) {
 void HttpSession::do_write(Response res, std::string_view route) {
   route_ = route;
   res_ = std::move(res);
+  record_request(route_, res_->result_int());
   const bool close = res_->need_eof();
   stream_.expires_after(ctx_->idle_timeout);
   http::async_write(stream_, *res_,
@@ -121,7 +126,7 @@ void HttpSession::do_write(Response res, std::string_view route) {
 void HttpSession::on_write(bool close, beast::error_code ec, std::size_t) {
   const auto elapsed = std::chrono::steady_clock::now() - started_;
   const unsigned status = res_ ? res_->result_int() : 0;
-  record_request(route_, status, elapsed);
+  record_request_duration(route_, elapsed);
   spdlog::debug("api: {} {} -> {} in {:.3f} ms{}", method_, path_, status,
                 std::chrono::duration<double, std::milli>(elapsed).count(),
                 ec ? " (write failed: " + ec.message() + ")" : std::string{});

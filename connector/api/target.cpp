@@ -18,8 +18,7 @@ std::expected<std::string, std::string> percent_decode(std::string_view text) {
       out += text[i];
       continue;
     }
-    if (i + 2 >= text.size())
-      return std::unexpected("truncated percent escape");
+    if (i + 2 >= text.size()) return std::unexpected("truncated percent escape");
     const int hi = hex_value(text[i + 1]), lo = hex_value(text[i + 2]);
     if (hi < 0 || lo < 0) return std::unexpected("malformed percent escape");
     out += static_cast<char>(hi << 4 | lo);
@@ -28,9 +27,7 @@ std::expected<std::string, std::string> percent_decode(std::string_view text) {
   return out;
 }
 
-std::string_view target_path(std::string_view target) {
-  return target.substr(0, target.find('?'));
-}
+std::string_view target_path(std::string_view target) { return target.substr(0, target.find('?')); }
 
 std::optional<std::string_view> Query::get(std::string_view name) const {
   for (const auto& [k, v] : params)
@@ -52,7 +49,8 @@ std::expected<Query, std::string> parse_query(std::string_view target) {
     if (pair.empty()) continue;
     const auto eq = pair.find('=');
     auto key = percent_decode(pair.substr(0, eq));
-    auto value = percent_decode(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1));
+    auto value =
+        percent_decode(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1));
     if (!key) return std::unexpected(key.error());
     if (!value) return std::unexpected(value.error() + " in parameter '" + *key + "'");
     q.params.emplace_back(std::move(*key), std::move(*value));
