@@ -107,8 +107,6 @@ struct CallTracker::Impl {
     bool any_agent_dialled = false, busy = false, failed_dial = false;
     int customer_cause = 0, any_cause = 0;
     bool incomplete = false;
-    // Last normalized values, so libphonenumber runs once per distinct input.
-    mutable std::map<std::string, std::string> normalized;
   };
 
   TrackerConfig cfg;
@@ -125,13 +123,18 @@ struct CallTracker::Impl {
 
   bool is_agent(const std::string& ext) const { return !ext.empty() && cfg.agents.count(ext) > 0; }
 
-  std::string normalize(const Call& call, const std::string& raw) const {
-    auto it = call.normalized.find(raw);
-    if (it != call.normalized.end()) return it->second;
+  // Normalized numbers by raw input: DIDs and repeat callers hit the cache,
+  // so libphonenumber runs about once per distinct number. Bounded: cleared
+  // when it grows past kMaxNormalized entries.
+  static constexpr std::size_t kMaxNormalized = 50000;
+  mutable std::unordered_map<std::string, std::string> normalized;
+
+  const std::string& normalize(const Call&, const std::string& raw) const {
+    auto it = normalized.find(raw);
+    if (it != normalized.end()) return it->second;
+    if (normalized.size() >= kMaxNormalized) normalized.clear();
     const auto n = PhoneNumber::parse(raw, cfg.default_region, cfg.max_extension_digits);
-    std::string v = n.value();
-    call.normalized.emplace(raw, v);
-    return v;
+    return normalized.emplace(raw, n.value()).first->second;
   }
 
   // Which agent (extension) a channel belongs to, if any.

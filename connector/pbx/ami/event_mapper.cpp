@@ -11,8 +11,13 @@ using core::ChannelInfo;
 using core::PbxEvent;
 using K = core::PbxEventKind;
 
+// AMI keys come in Asterisk's canonical case almost always (Uniqueid vs
+// UniqueID is the known exception), so try an exact compare first and fall
+// back to a case-insensitive one.
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
+  if (std::memcmp(a.data(), b.data(), a.size()) == 0) return true;
+  if (((a[0] ^ b[0]) & ~0x20) != 0) return false;
   for (size_t i = 0; i < a.size(); ++i) {
     char x = a[i], y = b[i];
     if (x >= 'A' && x <= 'Z') x = char(x + 32);
@@ -182,8 +187,10 @@ constexpr EventSpec kSpecs[] = {
 };
 
 const EventSpec* find_spec(std::string_view name) {
+  // Most events on the wire are noise (Newexten, VarSet, DeviceStateChange):
+  // reject on length and first letter before comparing names.
   for (const auto& s : kSpecs)
-    if (s.name.size() == name.size() && s.name == name) return &s;
+    if (s.name.size() == name.size() && s.name[0] == name[0] && s.name == name) return &s;
   return nullptr;
 }
 
