@@ -81,6 +81,9 @@ int main(int argc, char** argv) {
   std::string config_path;
   auto* run = app.add_subcommand("run", "Run the connector");
   run->add_option("--config,-c", config_path, "Configuration file (JSON)")->required();
+  cti::app::RunOptions run_options;
+  run->add_option("--api-port-file", run_options.api_port_file,
+                  "Write the bound API port to this file (useful with api.listen port 0)");
 
   std::string replay_file, replay_config;
   bool replay_events = false, no_timing = false;
@@ -102,5 +105,5 @@ int main(int argc, char** argv) {
     std::cout << "config " << config_path << ": ok\n";
     return 0;
   }
-  return cti::app::run(*cfg);
+  return cti::app::run(*cfg, run_options);
 }

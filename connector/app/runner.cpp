@@ -4,6 +4,8 @@
 
 #include <boost/asio.hpp>
 #include <csignal>
+#include <cstdio>
+#include <fstream>
 #include <thread>
 
 #include "adapters/webhook/webhook_adapter.h"
@@ -40,7 +42,7 @@ std::vector<std::string> token_hashes(const std::vector<std::string>& tokens) {
 
 }  // namespace
 
-int run(const config::Config& config) {
+int run(const config::Config& config, const RunOptions& options) {
   spdlog::set_level(spdlog::level::from_str(config.log.level));
   core::SystemClock clock;
   common::Registry& metrics = common::default_registry();
@@ -174,6 +176,12 @@ int run(const config::Config& config) {
     return 1;
   }
   spdlog::info("api listening on {} (port {})", config.api.listen, *port);
+  if (!options.api_port_file.empty()) {
+    // Written to a temporary name and renamed, so a reader never sees half a number.
+    const std::string tmp = options.api_port_file + ".tmp";
+    { std::ofstream(tmp) << *port << "\n"; }
+    std::rename(tmp.c_str(), options.api_port_file.c_str());
+  }
   auto api_guard = boost::asio::make_work_guard(api_ioc);
   std::thread api_thread([&] { api_ioc.run(); });
 

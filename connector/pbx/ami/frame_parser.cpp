@@ -171,6 +171,15 @@ FrameParser::StepResult FrameParser::step(const char* data, std::size_t len, Sin
     if (e > p && data[e - 1] == '\r') --e;
     const std::size_t n = e - p;
     const char* s = data + p;
+    if (next > limits_.max_frame_bytes) {
+      // Judge the line that crosses the limit exactly as skip() would if it
+      // had arrived in pieces: a blank line ends the frame, anything else
+      // starts the skipping. Same outcome for any chunking of the stream.
+      if (n != 0) return {Step::Oversized, next};
+      ++stats_.oversized;
+      clear_frame();
+      return {Step::Done, next};
+    }
 
     if (n == 0) {
       if (follows_ && !body_done_) {
@@ -184,9 +193,7 @@ FrameParser::StepResult FrameParser::step(const char* data, std::size_t len, Sin
         clear_frame();
         return {Step::Done, next};
       } else {
-        if (next > limits_.max_frame_bytes) {
-          ++stats_.oversized;
-        } else if (malformed_) {
+        if (malformed_) {
           ++stats_.malformed;
         } else {
           deliver(data, next, sink);
@@ -230,7 +237,7 @@ FrameParser::StepResult FrameParser::step(const char* data, std::size_t len, Sin
         }
       }
     }
-    if (next > limits_.max_frame_bytes || pos_.size() > limits_.max_headers) {
+    if (pos_.size() > limits_.max_headers) {
       return {Step::Oversized, next};
     }
     p = next;

@@ -120,7 +120,7 @@ class FrameParser {
   std::string banner_;
   bool banner_seen_ = false;
 
-  std::string buf_;  // the pending partial frame (starts at a frame start)
+  std::string buf_;       // the pending partial frame (starts at a frame start)
   std::size_t scan_ = 0;  // offset of the first unparsed line in the current frame
   std::vector<HeaderPos> pos_;
   std::vector<Header> views_;

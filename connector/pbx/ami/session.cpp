@@ -1,9 +1,10 @@
 #include "connector/pbx/ami/session.h"
 
+#include <spdlog/spdlog.h>
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
-#include <spdlog/spdlog.h>
 
 #include "connector/pbx/ami/md5.h"
 
@@ -14,11 +15,16 @@ using boost::system::error_code;
 
 std::string_view to_string(SessionState state) {
   switch (state) {
-    case SessionState::Connecting: return "connecting";
-    case SessionState::LoggingIn: return "logging_in";
-    case SessionState::Up: return "up";
-    case SessionState::Disconnected: return "disconnected";
-    case SessionState::Stopped: return "stopped";
+    case SessionState::Connecting:
+      return "connecting";
+    case SessionState::LoggingIn:
+      return "logging_in";
+    case SessionState::Up:
+      return "up";
+    case SessionState::Disconnected:
+      return "disconnected";
+    case SessionState::Stopped:
+      return "stopped";
   }
   return "unknown";
 }
@@ -78,11 +84,11 @@ void Session::stop(std::function<void()> done) {
     }
     // Say goodbye so Asterisk logs a clean logoff, but never wait long for it.
     std::weak_ptr<Session> weak = self;
-    self->send_internal({{"Action", "Logoff"}},
-                        [weak](std::expected<OwnedFrame, std::string>) {
-                          if (auto s = weak.lock()) s->finish_stop();
-                        });
-    self->stop_timer_.expires_after(std::min(self->config_.action_timeout, std::chrono::milliseconds{2000}));
+    self->send_internal({{"Action", "Logoff"}}, [weak](std::expected<OwnedFrame, std::string>) {
+      if (auto s = weak.lock()) s->finish_stop();
+    });
+    self->stop_timer_.expires_after(
+        std::min(self->config_.action_timeout, std::chrono::milliseconds{2000}));
     self->stop_timer_.async_wait([weak](const error_code& ec) {
       if (ec) return;
       if (auto s = weak.lock()) s->finish_stop();
@@ -143,10 +149,8 @@ void Session::on_connect(std::uint64_t gen, const error_code& ec) {
 
 void Session::do_read() {
   socket_.async_read_some(asio::buffer(read_buf_),
-                          [self = shared_from_this(), gen = gen_](const error_code& ec,
-                                                                  std::size_t n) {
-                            self->on_read(gen, ec, n);
-                          });
+                          [self = shared_from_this(), gen = gen_](
+                              const error_code& ec, std::size_t n) { self->on_read(gen, ec, n); });
 }
 
 void Session::on_read(std::uint64_t gen, const error_code& ec, std::size_t n) {
@@ -234,10 +238,9 @@ void Session::on_events(std::expected<OwnedFrame, std::string> reply) {
   set_state(SessionState::Up, "");
   // Resync: the CoreShowChannel events reach on_frame like any event.
   const std::string name = config_.name;
-  send_internal({{"Action", "CoreShowChannels"}},
-                [name](std::expected<OwnedFrame, std::string> r) {
-                  if (!r) spdlog::warn("ami[{}] CoreShowChannels: {}", name, r.error());
-                });
+  send_internal({{"Action", "CoreShowChannels"}}, [name](std::expected<OwnedFrame, std::string> r) {
+    if (!r) spdlog::warn("ami[{}] CoreShowChannels: {}", name, r.error());
+  });
   do_ping();
 }
 
@@ -267,11 +270,13 @@ void Session::on_ping_timer(std::uint64_t gen, const error_code& ec) {
 void Session::send_internal(std::vector<std::pair<std::string, std::string>> headers,
                             ActionCallback cb) {
   if (write_queue_.size() >= config_.max_write_queue) {
-    if (cb) asio::post(ioc_, [cb = std::move(cb)] { cb(std::unexpected(std::string{"write queue full"})); });
+    if (cb)
+      asio::post(ioc_,
+                 [cb = std::move(cb)] { cb(std::unexpected(std::string{"write queue full"})); });
     return;
   }
-  const std::string id =
-      (config_.name.empty() ? std::string{"cti"} : config_.name) + "-" + std::to_string(next_action_++);
+  const std::string id = (config_.name.empty() ? std::string{"cti"} : config_.name) + "-" +
+                         std::to_string(next_action_++);
   std::string msg;
   msg.reserve(128);
   for (const auto& [k, v] : headers) {
@@ -305,9 +310,8 @@ void Session::do_write() {
   auto msg = std::make_shared<std::string>(std::move(write_queue_.front()));
   write_queue_.pop_front();
   asio::async_write(socket_, asio::buffer(*msg),
-                    [self = shared_from_this(), gen = gen_, msg](const error_code& ec, std::size_t) {
-                      self->on_write(gen, ec);
-                    });
+                    [self = shared_from_this(), gen = gen_, msg](
+                        const error_code& ec, std::size_t) { self->on_write(gen, ec); });
 }
 
 void Session::on_write(std::uint64_t gen, const error_code& ec) {

@@ -5,6 +5,9 @@
 // and reconnects after a capped, fully jittered exponential backoff.
 //
 // All work runs on the io_context thread; callbacks are invoked there.
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -16,10 +19,6 @@
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/steady_timer.hpp>
 
 #include "connector/core/time.h"
 #include "connector/pbx/ami/backoff.h"
