@@ -138,10 +138,12 @@ TEST_F(E2e, KillDashNineLosesNothingThatWasStored) {
 }
 
 TEST_F(E2e, KillDashNineMidCallClosesTheCallExactlyOnce) {
-  // The stream stops in the middle of call a (after the agent answered); the
-  // connector is killed, and the PBX side goes on while it is down.
+  // Call a replayed with its real timing: answered at ~2 s, caller hangs up
+  // at ~5 s. The connector is killed right after call.answered went out; the
+  // PBX side goes on, and the restarted connector must adopt the live call
+  // (CoreShowChannels), continue its seq and end it exactly once.
   start_receiver();
-  start_ami({"a_inbound_answered"}, {"--speed", "0", "--drop-after-bytes", "31000"});
+  start_ami({"a_inbound_answered"}, {"--speed", "1"});
   write_config(receiver_port_);
   start_connector();
   ASSERT_TRUE(eventually([&] {
@@ -152,7 +154,7 @@ TEST_F(E2e, KillDashNineMidCallClosesTheCallExactlyOnce) {
   connector_->signal(SIGKILL);
   ASSERT_TRUE(connector_->wait_for_exit(std::chrono::seconds(10)).has_value());
   connector_.reset();
-  start_connector();  // reconnects; the replay server resumes after the drop point
+  start_connector();  // the replay server goes on from where the stream was
   ASSERT_TRUE(eventually([&] {
     for (const auto& d : received())
       if (d.body["type"] == "call.ended") return true;
