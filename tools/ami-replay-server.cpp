@@ -1,0 +1,504 @@
+// ami-replay-server: a fake Asterisk AMI server that replays recorded captures
+// (tests/fixtures/ami/*.ami) to whatever AMI client connects. Used by the demo
+// and by the integration tests; see tools/README.md.
+//
+// One io_context thread. Each connection runs three coroutines: a reader that
+// answers actions, a streamer that feeds capture frames, and the only writer
+// (a queue), so responses never interleave with a half-written event.
+
+// GCC 12 reports a false -Wmismatched-new-delete when it inlines Boost 1.74's
+// awaitable frame allocator (operator new inside thread_info_base, the
+// matching class operator delete); the pair is correct.
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+
+// clang-format off
+#include <utility>  // first: Boost 1.74's awaitable.hpp uses std::exchange without including it
+// clang-format on
+
+#include <openssl/evp.h>
+
+#include <CLI/CLI.hpp>
+#include <array>
+#include <boost/asio.hpp>
+#include <chrono>
+#include <cstdarg>
+#include <cstdint>
+#include <cstdio>
+#include <deque>
+#include <fstream>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "tools/support/ami_capture.h"
+#include "tools/support/channel_table.h"
+#include "tools/support/tool_util.h"
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+using cti::tools::Capture;
+using cti::tools::CaptureFrame;
+using cti::tools::header_ci;
+using cti::tools::iequals;
+
+namespace {
+
+struct Options {
+  std::string listen = "127.0.0.1:15038";
+  std::string username = "cti";
+  std::string secret;
+  bool md5_only = false;
+  double speed = 1.0;
+  bool loop = false;
+  std::size_t split_max = 0;
+  std::uint64_t drop_after_bytes = 0;
+  std::string port_file;
+  std::string log_actions;
+  std::vector<std::string> captures;
+};
+
+__attribute__((format(printf, 1, 2))) void log(const char* fmt, ...) {
+  std::fprintf(stderr, "ami-replay-server: ");
+  va_list args;
+  va_start(args, fmt);
+  std::vfprintf(stderr, fmt, args);
+  va_end(args);
+  std::fputc('\n', stderr);
+  std::fflush(stderr);
+}
+
+std::string md5_hex(std::string_view data) {
+  std::array<unsigned char, EVP_MAX_MD_SIZE> md{};
+  unsigned int len = 0;
+  EVP_Digest(data.data(), data.size(), md.data(), &len, EVP_md5(), nullptr);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned i = 0; i < len; ++i) {
+    out += kHex[md[i] >> 4];
+    out += kHex[md[i] & 0xf];
+  }
+  return out;
+}
+
+std::string response(std::string_view status, std::string_view action_id,
+                     std::initializer_list<std::pair<std::string_view, std::string_view>> fields) {
+  std::string out = "Response: ";
+  out.append(status).append("\r\n");
+  if (!action_id.empty()) out.append("ActionID: ").append(action_id).append("\r\n");
+  for (auto [k, v] : fields) out.append(k).append(": ").append(v).append("\r\n");
+  return out + "\r\n";
+}
+
+// The replay position is shared by all connections: a client that reconnects
+// continues where the previous connection stopped, and CoreShowChannels
+// reports the channels live at that point of the recording.
+struct Replay {
+  std::vector<Capture> captures;
+  std::size_t capture = 0;
+  std::size_t frame = 0;
+  cti::tools::ChannelTable table;
+  double now_t = 0;  // recorded time of the last replayed frame
+  std::uint64_t bytes_sent = 0;
+  bool dropped = false;
+
+  void skip_empty() {
+    while (capture < captures.size() && frame >= captures[capture].frames.size()) {
+      ++capture;
+      frame = 0;
+    }
+  }
+  bool at_end() {
+    skip_empty();
+    return capture >= captures.size();
+  }
+  const CaptureFrame& current() const { return captures[capture].frames[frame]; }
+  void advance() {
+    ++frame;
+    skip_empty();
+  }
+  void restart() {
+    capture = frame = 0;
+    table.clear();
+    now_t = 0;
+  }
+};
+
+constexpr std::size_t kMaxQueued = 64;  // bounds memory when streaming at full speed
+constexpr std::size_t kMaxActionBytes = 64 * 1024;
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, Replay& replay, const Options& opt, int id)
+      : socket_(std::move(socket)),
+        replay_(replay),
+        opt_(opt),
+        id_(id),
+        wake_writer_(socket_.get_executor()),
+        wake_streamer_(socket_.get_executor()),
+        pace_(socket_.get_executor()),
+        split_rng_(static_cast<unsigned>(opt.split_max * 7919 + id)) {}
+
+  void start() {
+    boost::system::error_code ec;
+    socket_.set_option(tcp::no_delay(true), ec);
+    auto ep = socket_.remote_endpoint(ec);
+    log("[conn %d] connected from %s:%u", id_, ep.address().to_string().c_str(), ep.port());
+    send("Asterisk Call Manager/11.0.0\r\n");
+    auto ex = socket_.get_executor();
+    asio::co_spawn(ex, reader(shared_from_this()), asio::detached);
+    asio::co_spawn(ex, writer(shared_from_this()), asio::detached);
+    asio::co_spawn(ex, streamer(shared_from_this()), asio::detached);
+  }
+
+ private:
+  struct Out {
+    std::string data;
+    bool close_after = false;
+    const char* reason = "";
+  };
+
+  void send(std::string data) { queue(Out{std::move(data)}); }
+  void send_and_close(std::string data, const char* reason) {
+    closing_ = true;
+    queue(Out{std::move(data), true, reason});
+    wake_streamer_.cancel();
+  }
+  void queue(Out out) {
+    outq_.push_back(std::move(out));
+    wake_writer_.cancel();
+  }
+
+  void close(const char* reason) {
+    if (!open_) return;
+    open_ = false;
+    closing_ = true;
+    log("[conn %d] closed: %s", id_, reason);
+    boost::system::error_code ec;
+    socket_.shutdown(tcp::socket::shutdown_both, ec);
+    socket_.close(ec);
+    wake_writer_.cancel();
+    wake_streamer_.cancel();
+    pace_.cancel();
+  }
+
+  // A timer that never expires is the condition variable of a coroutine:
+  // cancel() wakes it. Single-threaded, so no wake-up is lost between the
+  // condition check and the wait.
+  static asio::awaitable<void> wait(asio::steady_timer& t) {
+    t.expires_at(asio::steady_timer::time_point::max());
+    boost::system::error_code ec;
+    co_await t.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  }
+
+  asio::awaitable<void> writer(std::shared_ptr<Session>) {
+    std::uniform_int_distribution<std::size_t> chunk(1, opt_.split_max ? opt_.split_max : 1);
+    for (;;) {
+      while (open_ && outq_.empty()) co_await wait(wake_writer_);
+      if (!open_) co_return;
+      Out out = std::move(outq_.front());
+      outq_.pop_front();
+      wake_streamer_.cancel();
+      std::string_view rest = out.data;
+      while (!rest.empty()) {
+        std::size_t n = opt_.split_max ? std::min(rest.size(), chunk(split_rng_)) : rest.size();
+        boost::system::error_code ec;
+        co_await asio::async_write(socket_, asio::buffer(rest.data(), n),
+                                   asio::redirect_error(asio::use_awaitable, ec));
+        if (ec) {
+          close("write failed");
+          co_return;
+        }
+        rest.remove_prefix(n);
+      }
+      if (out.close_after) {
+        close(out.reason);
+        co_return;
+      }
+    }
+  }
+
+  asio::awaitable<void> reader(std::shared_ptr<Session>) {
+    std::string buffer;
+    std::array<char, 4096> chunk{};
+    while (open_ && !closing_) {
+      boost::system::error_code ec;
+      std::size_t n = co_await socket_.async_read_some(
+          asio::buffer(chunk), asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) {
+        close(ec == asio::error::eof ? "client closed the connection" : "read failed");
+        co_return;
+      }
+      buffer.append(chunk.data(), n);
+      for (auto& frame : cti::tools::take_frames(buffer)) {
+        handle_action(frame);
+        if (closing_) co_return;
+      }
+      if (buffer.size() > kMaxActionBytes) {
+        close("action too large");
+        co_return;
+      }
+    }
+  }
+
+  asio::awaitable<void> streamer(std::shared_ptr<Session>) {
+    std::size_t base_capture = static_cast<std::size_t>(-1);
+    auto base = std::chrono::steady_clock::now();
+    double base_t = 0;
+    for (;;) {
+      while (open_ && !closing_ && !events_on_) co_await wait(wake_streamer_);
+      if (!open_ || closing_) co_return;
+      Replay& r = replay_;
+      if (r.at_end()) {
+        if (!opt_.loop) {
+          log("[conn %d] all captures sent; idle until logoff", id_);
+          while (open_ && !closing_) co_await wait(wake_streamer_);
+          co_return;
+        }
+        log("[conn %d] all captures sent; looping", id_);
+        r.restart();
+        base_capture = static_cast<std::size_t>(-1);
+        continue;
+      }
+      const CaptureFrame& f = r.current();
+      if (f.own_response) {
+        r.advance();
+        continue;
+      }
+      if (opt_.speed > 0 && r.captures[r.capture].timed) {
+        if (r.capture != base_capture) {
+          base_capture = r.capture;
+          base = std::chrono::steady_clock::now();
+          base_t = f.t;
+        }
+        auto due = base + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                              std::chrono::duration<double>((f.t - base_t) / opt_.speed));
+        if (due > std::chrono::steady_clock::now()) {
+          pace_.expires_at(due);
+          boost::system::error_code ec;
+          co_await pace_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+          continue;  // re-check everything: the world may have changed while waiting
+        }
+      }
+      if (outq_.size() >= kMaxQueued) {
+        co_await wait(wake_streamer_);
+        continue;
+      }
+      std::string bytes = f.bytes;
+      r.table.apply(f);
+      r.now_t = f.t;
+      r.bytes_sent += bytes.size();
+      r.advance();
+      if (opt_.drop_after_bytes > 0 && !r.dropped && r.bytes_sent >= opt_.drop_after_bytes) {
+        r.dropped = true;
+        log("[conn %d] dropping the connection after %llu capture bytes", id_,
+            static_cast<unsigned long long>(r.bytes_sent));
+        send_and_close(std::move(bytes), "--drop-after-bytes reached");
+        co_return;
+      }
+      send(std::move(bytes));
+    }
+  }
+
+  void log_action(std::string_view raw) {
+    if (opt_.log_actions.empty()) return;
+    std::ofstream out(opt_.log_actions, std::ios::app | std::ios::binary);
+    out << raw;
+  }
+
+  void handle_action(const std::string& raw) {
+    auto h = cti::tools::parse_headers(raw);
+    if (h.empty()) return;  // stray blank lines
+    log_action(raw);
+    std::string action = header_ci(h, "Action");
+    std::string id = header_ci(h, "ActionID");
+    auto reply = [&](std::string data, const char* outcome) {
+      log("[conn %d] action %s (ActionID %s) -> %s", id_, action.c_str(), id.c_str(), outcome);
+      send(std::move(data));
+    };
+    if (action.empty()) {
+      reply(response("Error", id, {{"Message", "Missing action in request"}}), "Error");
+    } else if (iequals(action, "Ping")) {
+      auto now = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch());
+      char ts[64];
+      std::snprintf(ts, sizeof ts, "%.6f", now.count());
+      reply(response("Success", id, {{"Ping", "Pong"}, {"Timestamp", ts}}), "Pong");
+    } else if (iequals(action, "Challenge")) {
+      if (!iequals(header_ci(h, "AuthType"), "MD5")) {
+        reply(response("Error", id, {{"Message", "Must specify AuthType"}}), "Error");
+        return;
+      }
+      std::random_device rd;
+      challenge_ = std::to_string(100000000 + rd() % 900000000);
+      reply(response("Success", id, {{"Challenge", challenge_}}), "Success");
+    } else if (iequals(action, "Login")) {
+      login(h, action, id);
+    } else if (iequals(action, "Logoff")) {
+      log("[conn %d] action Logoff (ActionID %s) -> Goodbye", id_, id.c_str());
+      send_and_close(response("Goodbye", id, {{"Message", "Thanks for all the fish."}}), "logoff");
+    } else if (!authenticated_) {
+      reply(response("Error", id, {{"Message", "Permission denied"}}), "Permission denied");
+    } else if (iequals(action, "Events")) {
+      std::string mask = header_ci(h, "EventMask");
+      events_on_ = !iequals(mask, "off");
+      wake_streamer_.cancel();
+      reply(response("Success", id, {{"Events", events_on_ ? "On" : "Off"}}),
+            events_on_ ? "Events On" : "Events Off");
+    } else if (iequals(action, "CoreShowChannels")) {
+      reply(core_show_channels(id), "channel list");
+    } else if (iequals(action, "Originate")) {
+      log("[conn %d] originate Channel=%s Context=%s Exten=%s CallerID=%s", id_,
+          header_ci(h, "Channel").c_str(), header_ci(h, "Context").c_str(),
+          header_ci(h, "Exten").c_str(), header_ci(h, "CallerID").c_str());
+      reply(response("Success", id, {{"Message", "Originate successfully queued"}}), "queued");
+    } else {
+      reply(response("Error", id, {{"Message", "Invalid/unknown command"}}), "unknown");
+    }
+  }
+
+  void login(const cti::tools::Headers& h, const std::string& action, const std::string& id) {
+    bool ok = iequals(header_ci(h, "Username"), opt_.username);
+    std::string key = header_ci(h, "Key");
+    if (!key.empty()) {
+      ok = ok && !challenge_.empty() && iequals(key, md5_hex(challenge_ + opt_.secret));
+    } else {
+      ok = ok && !opt_.md5_only && header_ci(h, "Secret") == opt_.secret;
+    }
+    challenge_.clear();  // a challenge is good for one attempt
+    if (!ok) {
+      log("[conn %d] action %s (ActionID %s) -> Authentication failed", id_, action.c_str(),
+          id.c_str());
+      send_and_close(response("Error", id, {{"Message", "Authentication failed"}}),
+                     "authentication failed");
+      return;
+    }
+    authenticated_ = true;
+    log("[conn %d] action %s (ActionID %s) -> Authentication accepted (%s)", id_, action.c_str(),
+        id.c_str(), key.empty() ? "plain" : "md5");
+    send(response("Success", id, {{"Message", "Authentication accepted"}}));
+  }
+
+  std::string core_show_channels(const std::string& id) {
+    std::string out =
+        response("Success", id, {{"EventList", "start"}, {"Message", "Channels will follow"}});
+    const auto& live = replay_.table.live();
+    for (const auto& ch : live) {
+      out += "Event: CoreShowChannel\r\n";
+      if (!id.empty()) out += "ActionID: " + id + "\r\n";
+      for (std::size_t i = 0; i < cti::tools::kChannelFields.size(); ++i) {
+        std::string_view name = cti::tools::kChannelFields[i];
+        std::string value = name == "Duration"
+                                ? cti::tools::format_duration(replay_.now_t - ch.created_t)
+                                : ch.values[i];
+        out.append(name).append(": ").append(value).append("\r\n");
+      }
+      out += "\r\n";
+    }
+    out += "Event: CoreShowChannelsComplete\r\n";
+    if (!id.empty()) out += "ActionID: " + id + "\r\n";
+    out += "EventList: Complete\r\nListItems: " + std::to_string(live.size()) + "\r\n\r\n";
+    return out;
+  }
+
+  tcp::socket socket_;
+  Replay& replay_;
+  const Options& opt_;
+  int id_;
+  asio::steady_timer wake_writer_;
+  asio::steady_timer wake_streamer_;
+  asio::steady_timer pace_;
+  std::deque<Out> outq_;
+  std::mt19937 split_rng_;
+  std::string challenge_;
+  bool open_ = true;
+  bool closing_ = false;  // a final frame is queued: read and stream no more
+  bool authenticated_ = false;
+  bool events_on_ = false;
+};
+
+asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, Replay& replay, const Options& opt) {
+  int next_id = 1;
+  for (;;) {
+    boost::system::error_code ec;
+    tcp::socket socket =
+        co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) {
+      if (ec == asio::error::operation_aborted) co_return;
+      log("accept failed: %s", ec.message().c_str());
+      continue;
+    }
+    std::make_shared<Session>(std::move(socket), replay, opt, next_id++)->start();
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options opt;
+  CLI::App app{"Fake Asterisk AMI server replaying recorded captures"};
+  app.add_option("--listen", opt.listen, "host:port to listen on (port 0 = any free port)")
+      ->capture_default_str();
+  app.add_option("--username", opt.username, "AMI username to accept")->capture_default_str();
+  app.add_option("--secret", opt.secret, "AMI secret to accept")->required()->envname("AMI_SECRET");
+  app.add_flag("--md5-only", opt.md5_only, "refuse plain-text Secret logins");
+  app.add_option("--speed", opt.speed, "1 = recorded timing, 2 = twice as fast, 0 = no delays")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  app.add_flag("--loop", opt.loop, "start over after the last capture");
+  app.add_option("--split-seed", opt.split_max,
+                 "write in random-sized chunks of 1..N bytes (N also seeds the split)");
+  app.add_option("--drop-after-bytes", opt.drop_after_bytes,
+                 "close the connection once N capture bytes were sent (once); the next "
+                 "connection resumes there");
+  app.add_option("--port-file", opt.port_file, "write the bound port to this file");
+  app.add_option("--log-actions", opt.log_actions, "append every action received to this file");
+  app.add_option("captures", opt.captures, "capture files (.ami), replayed in order")
+      ->required()
+      ->check(CLI::ExistingFile);
+  CLI11_PARSE(app, argc, argv);
+
+  auto listen = cti::tools::parse_listen(opt.listen);
+  if (!listen) {
+    log("bad --listen '%s' (want host:port)", opt.listen.c_str());
+    return 2;
+  }
+  Replay replay;
+  for (const auto& path : opt.captures) {
+    auto cap = cti::tools::load_capture(path);
+    if (!cap) {
+      log("%s", cap.error().c_str());
+      return 2;
+    }
+    log("loaded %s: %zu frames%s", cap->name.c_str(), cap->frames.size(),
+        cap->timed ? " (timed)" : "");
+    replay.captures.push_back(std::move(*cap));
+  }
+
+  try {
+    asio::io_context io;
+    tcp::endpoint endpoint(asio::ip::make_address(listen->host), listen->port);
+    tcp::acceptor acceptor(io);
+    acceptor.open(endpoint.protocol());
+    acceptor.set_option(tcp::acceptor::reuse_address(true));
+    acceptor.bind(endpoint);
+    acceptor.listen();
+    unsigned short port = acceptor.local_endpoint().port();
+    if (!opt.port_file.empty() && !cti::tools::write_port_file(opt.port_file, port)) {
+      log("cannot write --port-file %s", opt.port_file.c_str());
+      return 2;
+    }
+    log("listening on %s:%u", listen->host.c_str(), port);
+
+    asio::signal_set signals(io, SIGINT, SIGTERM);
+    signals.async_wait([&](const boost::system::error_code&, int sig) {
+      log("signal %d: stopping", sig);
+      io.stop();
+    });
+    asio::co_spawn(io, accept_loop(acceptor, replay, opt), asio::detached);
+    io.run();
+  } catch (const std::exception& e) {
+    log("fatal: %s", e.what());
+    return 1;
+  }
+  return 0;
+}
