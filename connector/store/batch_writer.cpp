@@ -21,9 +21,10 @@ SQLite::Statement& fresh(SQLite::Statement& st) {
 BatchWriter::BatchWriter(SQLite::Database& db)
     // Events are immutable facts keyed by (call_id, seq): a replayed capture
     // re-inserting them is ignored rather than rewriting history.
-    : insert_event_(db,
-                    "INSERT OR IGNORE INTO call_events(call_id, seq, type, occurred_at, event_json) "
-                    "VALUES (?, ?, ?, ?, ?)"),
+    : insert_event_(
+          db,
+          "INSERT OR IGNORE INTO call_events(call_id, seq, type, occurred_at, event_json) "
+          "VALUES (?, ?, ?, ?, ?)"),
       upsert_call_(db,
                    "INSERT INTO calls(call_id, pbx, started_at, ended_at, direction, agent, "
                    "record_json, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "

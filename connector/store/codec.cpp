@@ -25,9 +25,8 @@ HeaderList decode_headers(const std::string& text) {
 
 std::optional<core::CallEvent> event_from_json(const nlohmann::json& j) {
   using K = core::CallEventKind;
-  constexpr std::array kinds{K::Queued,   K::Ringing,     K::RingingStopped,
-                             K::Answered, K::Held,        K::Resumed,
-                             K::Transferred, K::Abandoned, K::Ended};
+  constexpr std::array kinds{K::Queued,  K::Ringing,     K::RingingStopped, K::Answered, K::Held,
+                             K::Resumed, K::Transferred, K::Abandoned,      K::Ended};
   if (!j.is_object() || !j.contains("type") || !j["type"].is_string()) return std::nullopt;
   const auto type = j["type"].get<std::string>();
   core::CallEvent e;

@@ -75,7 +75,8 @@ DeliveryRow delivery_row(SQLite::Statement& q) {
 // one event (a 4xx) must not stall the rest of the call forever; the dead
 // letter stays visible and replayable, and receivers dedupe by Idempotency-Key.
 constexpr const char* kHeadCondition =
-    "o.state = 'pending' AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.state = 'pending' "
+    "o.state = 'pending' AND NOT EXISTS (SELECT 1 FROM outbox p INDEXED BY outbox_pending_call "
+    "WHERE p.state = 'pending' "
     "AND p.adapter = o.adapter AND p.call_id = o.call_id "
     "AND (p.seq < o.seq OR (p.seq = o.seq AND p.id < o.id)))";
 
@@ -107,6 +108,12 @@ struct Store::Impl {
       ++submitted;
     }
     wake_writer.notify_one();
+  }
+
+  void update_async(OutboxUpdate u, Store::Committed committed) {
+    std::function<void(bool, int)> cb;
+    if (committed) cb = [c = std::move(committed)](bool ok, int) { c(ok); };
+    enqueue(Job{{}, std::move(u), std::move(cb)});
   }
 
   int update_and_wait(OutboxUpdate u) {
@@ -205,8 +212,8 @@ std::expected<std::unique_ptr<Store>, std::string> Store::open(const std::string
     if (auto migrated = migrate(*impl->write_db); !migrated)
       return std::unexpected(path + ": " + migrated.error());
     impl->writer = std::make_unique<BatchWriter>(*impl->write_db);
-    impl->read_db = std::make_unique<SQLite::Database>(
-        path, SQLite::OPEN_READWRITE | SQLite::OPEN_FULLMUTEX);
+    impl->read_db =
+        std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_FULLMUTEX);
     impl->read_db->setBusyTimeout(static_cast<int>(options.busy_timeout.count()));
   } catch (const std::exception& e) {
     return std::unexpected(path + ": " + e.what());
@@ -269,12 +276,17 @@ std::vector<core::CallEvent> Store::list_events(const std::string& call_id) {
 }
 
 std::vector<DeliveryRow> Store::list_deliveries(std::string_view state, std::size_t limit) {
+  // The state goes into the SQL text (from a fixed set) so SQLite can use the
+  // partial indexes, which a bound parameter would not allow.
+  std::string where;
+  if (state == "pending" || state == "delivered" || state == "dead")
+    where = " WHERE state = '" + std::string(state) + "'";
+  else if (!state.empty())
+    return {};
   std::lock_guard lk(impl_->read_mu);
-  SQLite::Statement q(*impl_->read_db, std::string("SELECT ") + kDeliveryColumns +
-                                           " FROM outbox WHERE (?1 = '' OR state = ?1) "
-                                           "ORDER BY id DESC LIMIT ?2");
-  q.bind(1, std::string(state));
-  q.bind(2, static_cast<std::int64_t>(std::min<std::size_t>(limit, INT64_MAX)));
+  SQLite::Statement q(*impl_->read_db, std::string("SELECT ") + kDeliveryColumns + " FROM outbox" +
+                                           where + " ORDER BY id DESC LIMIT ?");
+  q.bind(1, static_cast<std::int64_t>(std::min<std::size_t>(limit, INT64_MAX)));
   std::vector<DeliveryRow> out;
   while (q.executeStep()) out.push_back(delivery_row(q));
   return out;
@@ -294,8 +306,8 @@ std::expected<void, std::string> Store::replay_delivery(std::int64_t id) {
   if (!row) return std::unexpected("delivery " + std::to_string(id) + " not found");
   if (row->state != "dead")
     return std::unexpected("delivery " + std::to_string(id) + " is " + row->state + ", not dead");
-  const int changed = impl_->update_and_wait(
-      {OutboxUpdate::Kind::Replay, id, 0, {}, impl_->clock->now()});
+  const int changed =
+      impl_->update_and_wait({OutboxUpdate::Kind::Replay, id, 0, {}, impl_->clock->now()});
   if (changed < 0) return std::unexpected("delivery " + std::to_string(id) + ": commit failed");
   // Someone replayed it between our read and the update.
   if (changed == 0) return std::unexpected("delivery " + std::to_string(id) + " is not dead");
@@ -307,12 +319,13 @@ std::vector<ClaimedDelivery> Store::claim_due(core::Timestamp now, std::size_t l
   std::vector<ClaimedDelivery> out;
   if (limit == 0) return out;
   std::lock_guard lk(impl_->read_mu);
-  SQLite::Statement q(*impl_->read_db,
-                      std::string("SELECT o.id, o.adapter, o.call_id, o.seq, o.event_id, "
-                                  "o.idempotency_key, o.method, o.url, o.headers_json, o.body, "
-                                  "o.content_type, o.attempts, o.created_at FROM outbox o "
-                                  "WHERE o.next_attempt_at <= ? AND ") +
-                          kHeadCondition + " ORDER BY o.next_attempt_at, o.id");
+  SQLite::Statement q(
+      *impl_->read_db,
+      std::string("SELECT o.id, o.adapter, o.call_id, o.seq, o.event_id, "
+                  "o.idempotency_key, o.method, o.url, o.headers_json, o.body, "
+                  "o.content_type, o.attempts, o.created_at FROM outbox o INDEXED BY outbox_due "
+                  "WHERE o.next_attempt_at <= ? AND ") +
+          kHeadCondition + " ORDER BY o.next_attempt_at, o.id");
   q.bind(1, us(now));
   // No LIMIT in SQL: busy calls are skipped here, and stepping stops early.
   while (out.size() < limit && q.executeStep()) {
@@ -340,7 +353,7 @@ std::vector<ClaimedDelivery> Store::claim_due(core::Timestamp now, std::size_t l
 std::optional<core::Timestamp> Store::next_due_at(const std::set<std::string>& busy_calls) {
   std::lock_guard lk(impl_->read_mu);
   SQLite::Statement q(*impl_->read_db, std::string("SELECT o.call_id, o.next_attempt_at FROM "
-                                                   "outbox o WHERE ") +
+                                                   "outbox o INDEXED BY outbox_due WHERE ") +
                                            kHeadCondition + " ORDER BY o.next_attempt_at, o.id");
   while (q.executeStep())
     if (!busy_calls.contains(q.getColumn(0).getString()))
@@ -360,9 +373,26 @@ void Store::mark_dead(std::int64_t id, int status, std::string error) {
   impl_->update_and_wait({OutboxUpdate::Kind::Dead, id, status, std::move(error), {}});
 }
 
+void Store::mark_delivered_async(std::int64_t id, int status, core::Timestamp at,
+                                 Committed committed) {
+  impl_->update_async({OutboxUpdate::Kind::Delivered, id, status, {}, at}, std::move(committed));
+}
+
+void Store::mark_retry_async(std::int64_t id, int status, std::string error,
+                             core::Timestamp next_at, Committed committed) {
+  impl_->update_async({OutboxUpdate::Kind::Retry, id, status, std::move(error), next_at},
+                      std::move(committed));
+}
+
+void Store::mark_dead_async(std::int64_t id, int status, std::string error, Committed committed) {
+  impl_->update_async({OutboxUpdate::Kind::Dead, id, status, std::move(error), {}},
+                      std::move(committed));
+}
+
 std::size_t Store::pending_count() {
   std::lock_guard lk(impl_->read_mu);
-  SQLite::Statement q(*impl_->read_db, "SELECT COUNT(*) FROM outbox WHERE state = 'pending'");
+  SQLite::Statement q(*impl_->read_db,
+                      "SELECT COUNT(*) FROM outbox INDEXED BY outbox_due WHERE state = 'pending'");
   return q.executeStep() ? static_cast<std::size_t>(q.getColumn(0).getInt64()) : 0;
 }
 

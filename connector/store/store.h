@@ -69,6 +69,14 @@ class Store {
   void mark_delivered(std::int64_t id, int status, core::Timestamp at);
   void mark_retry(std::int64_t id, int status, std::string error, core::Timestamp next_at);
   void mark_dead(std::int64_t id, int status, std::string error);
+  // Non-blocking forms: `committed(ok)` runs on the writer thread once the
+  // update is committed (ok) or failed. The engine uses these so a worker
+  // sends its next request while the outcome waits for the group commit.
+  using Committed = std::function<void(bool ok)>;
+  void mark_delivered_async(std::int64_t id, int status, core::Timestamp at, Committed committed);
+  void mark_retry_async(std::int64_t id, int status, std::string error, core::Timestamp next_at,
+                        Committed committed);
+  void mark_dead_async(std::int64_t id, int status, std::string error, Committed committed);
   std::size_t pending_count();
 
   StoreStats stats() const;

@@ -20,12 +20,12 @@ struct StoreOptions {
 
 // Counters since open (for tests, benchmarks and /metrics).
 struct StoreStats {
-  std::uint64_t commits = 0;          // transactions committed by the writer
-  std::uint64_t failed_commits = 0;   // transactions rolled back
-  std::uint64_t batches = 0;          // jobs (submits + outbox updates) committed
-  std::uint64_t events = 0;           // call events written (incl. ignored duplicates)
-  std::uint64_t records = 0;          // record upserts
-  std::uint64_t deliveries = 0;       // outbox rows inserted (duplicates not counted)
+  std::uint64_t commits = 0;         // transactions committed by the writer
+  std::uint64_t failed_commits = 0;  // transactions rolled back
+  std::uint64_t batches = 0;         // jobs (submits + outbox updates) committed
+  std::uint64_t events = 0;          // call events written (incl. ignored duplicates)
+  std::uint64_t records = 0;         // record upserts
+  std::uint64_t deliveries = 0;      // outbox rows inserted (duplicates not counted)
 };
 
 }  // namespace cti::store

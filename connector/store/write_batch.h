@@ -24,9 +24,9 @@ struct OutboxItem {
 };
 
 struct WriteBatch {
-  std::vector<core::CallEvent> events;
-  std::vector<core::CallRecord> records;  // upsert by call_id
-  std::vector<OutboxItem> deliveries;
+  std::vector<core::CallEvent> events{};
+  std::vector<core::CallRecord> records{};  // upsert by call_id
+  std::vector<OutboxItem> deliveries{};
   bool empty() const { return events.empty() && records.empty() && deliveries.empty(); }
 };
 

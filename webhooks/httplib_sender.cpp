@@ -1,0 +1,107 @@
+#include <httplib.h>
+
+#include <map>
+#include <mutex>
+#include <optional>
+#include <vector>
+
+#include "webhooks/http_sender.h"
+
+namespace cti::webhooks {
+namespace {
+
+struct SplitUrl {
+  std::string origin;  // scheme://host[:port]
+  std::string path;    // /path?query, at least "/"
+};
+
+std::optional<SplitUrl> split_url(const std::string& url) {
+  const auto scheme_end = url.find("://");
+  if (scheme_end == std::string::npos) return std::nullopt;
+  const auto scheme = url.substr(0, scheme_end);
+  if (scheme != "http" && scheme != "https") return std::nullopt;
+  const auto path_start = url.find_first_of("/?#", scheme_end + 3);
+  SplitUrl out;
+  out.origin = url.substr(0, path_start);
+  out.path = path_start == std::string::npos ? "/" : url.substr(path_start);
+  if (out.path.front() != '/') out.path = std::string("/").append(out.path);
+  if (const auto hash = out.path.find('#'); hash != std::string::npos) out.path.resize(hash);
+  if (out.origin.size() <= scheme_end + 3) return std::nullopt;
+  return out;
+}
+
+bool has_header(const httplib::Headers& h, const char* name) { return h.find(name) != h.end(); }
+
+class HttplibSender final : public HttpSender {
+ public:
+  core::HttpResponse send(const core::HttpRequest& request,
+                          std::chrono::milliseconds timeout) override {
+    const auto url = split_url(request.url);
+    if (!url) return {0, {}, "unsupported or malformed URL: " + request.url};
+
+    auto client = acquire(url->origin, timeout);
+    if (!client->is_valid()) return {0, {}, "cannot create HTTP client for " + url->origin};
+
+    httplib::Request req;
+    req.method = request.method;
+    req.path = url->path;
+    for (const auto& [k, v] : request.headers) req.headers.emplace(k, v);
+    if (!has_header(req.headers, "Content-Type") && !request.body.empty())
+      req.headers.emplace("Content-Type", request.content_type);
+    req.body = request.body;
+
+    auto result = client->send(req);
+    if (!result) {
+      // The connection may be half-dead: do not put this client back.
+      return {0, {}, httplib::to_string(result.error()) + " (" + url->origin + ")"};
+    }
+    core::HttpResponse out;
+    out.status = result->status;
+    for (const auto& [k, v] : result->headers) out.headers.emplace_back(k, v);
+    out.body = std::move(result->body);
+    release(url->origin, std::move(client));
+    return out;
+  }
+
+ private:
+  static constexpr std::size_t kMaxIdlePerOrigin = 16;
+
+  std::unique_ptr<httplib::Client> acquire(const std::string& origin,
+                                           std::chrono::milliseconds timeout) {
+    {
+      std::lock_guard lk(mu_);
+      auto& idle = idle_[origin];
+      if (!idle.empty()) {
+        auto c = std::move(idle.back());
+        idle.pop_back();
+        c->set_connection_timeout(timeout);
+        c->set_read_timeout(timeout);
+        c->set_write_timeout(timeout);
+        return c;
+      }
+    }
+    auto c = std::make_unique<httplib::Client>(origin);
+    c->set_keep_alive(true);
+    c->set_tcp_nodelay(true);
+    c->set_connection_timeout(timeout);
+    c->set_read_timeout(timeout);
+    c->set_write_timeout(timeout);
+    c->enable_server_certificate_verification(true);  // explicit: never send to an unverified peer
+    return c;
+  }
+
+  void release(const std::string& origin, std::unique_ptr<httplib::Client> c) {
+    std::lock_guard lk(mu_);
+    auto& idle = idle_[origin];
+    if (idle.size() < kMaxIdlePerOrigin) idle.push_back(std::move(c));
+  }
+
+  std::mutex mu_;
+  std::map<std::string, std::vector<std::unique_ptr<httplib::Client>>> idle_;
+};
+
+}  // namespace
+
+std::unique_ptr<HttpSender> make_httplib_sender() { return std::make_unique<HttplibSender>(); }
+
+}  // namespace cti::webhooks

@@ -1,2 +1,0 @@
-// Keeps the library non-empty until the delivery engine lands; delete then.
-namespace cti::webhooks {}
