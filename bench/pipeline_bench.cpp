@@ -23,7 +23,8 @@ const cti::bench::AmiStream& stream() {
 
 cti::core::TrackerConfig config() {
   cti::core::TrackerConfig c;
-  for (int ext = 1000; ext < 1300; ++ext) c.agents[std::to_string(ext)] = "agent" + std::to_string(ext);
+  for (int ext = 1000; ext < 1300; ++ext)
+    c.agents[std::to_string(ext)] = "agent" + std::to_string(ext);
   return c;
 }
 
@@ -54,8 +55,8 @@ void BM_ParserMapperTracker(benchmark::State& state) {
   }
   state.counters["events/s"] =
       benchmark::Counter(double(s.events), benchmark::Counter::kIsIterationInvariantRate);
-  state.counters["MB/s"] = benchmark::Counter(double(bytes.size()) / 1e6,
-                                              benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["MB/s"] =
+      benchmark::Counter(double(bytes.size()) / 1e6, benchmark::Counter::kIsIterationInvariantRate);
   state.counters["calls_completed_in_stream"] = double(s.calls_completed);
   state.counters["records_per_pass"] = double(records) / double(state.iterations());
   state.counters["calls_live_at_end"] = double(calls_left);

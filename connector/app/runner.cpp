@@ -26,6 +26,7 @@ core::TrackerConfig tracker_config(const config::Config& config, const config::A
   for (const auto& a : config.agents) t.agents[a.extension] = a.id;
   t.default_region = config.numbers.default_region;
   t.max_extension_digits = config.numbers.max_extension_digits;
+  t.internal_contexts = pbx.internal_contexts;
   return t;
 }
 

@@ -26,6 +26,9 @@ struct AmiPbxConfig {
   int backoff_initial_ms = 500;
   int backoff_max_ms = 30000;
   std::size_t max_frame_bytes = 65536;
+  // Dialplan contexts where phones place calls: a call started there belongs
+  // to the agent whose extension is its caller id (docs/decisions.md).
+  std::vector<std::string> internal_contexts{"internal", "from-internal"};
 };
 
 struct AgentConfig {

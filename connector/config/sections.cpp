@@ -45,7 +45,7 @@ std::vector<AmiPbxConfig> parse_pbx_section(const Node& node) {
   for (const Node& entry : node.elements()) {
     const ObjectReader r = entry.object({"type", "name", "host", "port", "username", "secret",
                                          "md5_login", "ping_interval_ms", "backoff_initial_ms",
-                                         "backoff_max_ms", "max_frame_bytes"});
+                                         "backoff_max_ms", "max_frame_bytes", "internal_contexts"});
     AmiPbxConfig c;
     if (auto type = r.optional("type")) {
       c.type = type->text();
@@ -67,6 +67,7 @@ std::vector<AmiPbxConfig> parse_pbx_section(const Node& node) {
     // Real AMI frames are a few hundred bytes; below 1 KiB even a
     // CoreShowChannel frame would be rejected.
     r.read("max_frame_bytes", c.max_frame_bytes, 1024, 64LL << 20);
+    r.read("internal_contexts", c.internal_contexts);
     out.push_back(std::move(c));
   }
   return out;

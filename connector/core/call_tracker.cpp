@@ -102,8 +102,10 @@ struct CallTracker::Impl {
     std::vector<std::string> agents_talked;
     std::string last_answer_agent;
     std::map<std::string, AgentState> agent_states;
-    std::set<std::string> external_uids;  // channels of the external party (outbound)
-    std::set<std::string> live;           // uniqueids of live channels
+    // Uniqueids and Local pair names of the external party (outbound); a
+    // handful at most, so a vector beats a tree.
+    std::vector<std::string> external;
+    std::size_t live = 0;  // channels of this call not hung up yet
     bool any_agent_dialled = false, busy = false, failed_dial = false;
     int customer_cause = 0, any_cause = 0;
     bool incomplete = false;
@@ -242,7 +244,7 @@ struct CallTracker::Impl {
     ch.state = info.state;
     ch.resync_generation = resync_generation;
     if (inserted) ch.created = created;
-    c.live.insert(ch.uniqueid);
+    if (inserted) ++c.live;
     if (ch.uniqueid == linkedid && c.origin_uid.empty()) {
       c.origin_uid = ch.uniqueid;
       c.origin_pair = ch.parsed.pair_key;
@@ -299,7 +301,7 @@ struct CallTracker::Impl {
       agent_ringing(*c, dest->agent, ev.at, out);
     }
     if (c->dest_known) {
-      if (dest->agent.empty()) c->external_uids.insert(dest->uniqueid);
+      if (dest->agent.empty()) mark_external(*c, *dest);
       return;
     }
     c->dest_known = true;
@@ -313,18 +315,18 @@ struct CallTracker::Impl {
       c->presented_raw = ev.peer.connected_num;
     }
     if (c->dialled_raw.empty()) c->dialled_raw = dest->parsed.exten;
-    if (dest->agent.empty()) c->external_uids.insert(dest->uniqueid);
+    if (dest->agent.empty()) mark_external(*c, *dest);
+  }
+
+  static void mark_external(Call& c, const Channel& ch) {
+    c.external.push_back(ch.uniqueid);
+    if (!ch.parsed.pair_key.empty()) c.external.push_back(ch.parsed.pair_key);
   }
 
   bool is_external_leg(const Call& c, const Channel& ch) const {
-    if (c.external_uids.count(ch.uniqueid)) return true;
-    // The other half of an external Local pair.
-    for (const auto& uid : c.external_uids) {
-      auto it = channels.find(uid);
-      if (it != channels.end() && !it->second.parsed.pair_key.empty() &&
-          it->second.parsed.pair_key == ch.parsed.pair_key)
+    for (const auto& key : c.external)
+      if (key == ch.uniqueid || (!ch.parsed.pair_key.empty() && key == ch.parsed.pair_key))
         return true;
-    }
     return false;
   }
 
@@ -450,9 +452,9 @@ struct CallTracker::Impl {
       if (customer_leg && c.customer_cause == 0) c.customer_cause = cause;
     }
     if (!ch.agent.empty() && !is_origin_leg(c, ch)) stop_ringing(c, ch.agent, ev.at, "hangup", out);
-    c.live.erase(ch.uniqueid);
+    if (c.live > 0) --c.live;
     channels.erase(ch.uniqueid);  // `ch` is dangling from here on
-    if (c.live.empty()) end_call(c, ev.at, out);
+    if (c.live == 0) end_call(c, ev.at, out);
   }
 
   void end_call(Call& c, Timestamp at, TrackerOutput& out) {
@@ -545,7 +547,7 @@ struct CallTracker::Impl {
         continue;
       }
       c->incomplete = true;
-      const bool last = c->live.size() == 1;
+      const bool last = c->live == 1;
       PbxEvent hangup;
       hangup.kind = PbxEventKind::Hangup;
       hangup.at = ev.at;

@@ -88,17 +88,25 @@ class E2e : public ::testing::Test {
     ami_.reset();
     receiver_.reset();
     std::error_code ec;
-    if (!HasFailure()) std::filesystem::remove_all(dir_, ec);
-    else std::cerr << "kept " << dir_ << " for inspection\n";
+    if (!HasFailure())
+      std::filesystem::remove_all(dir_, ec);
+    else
+      std::cerr << "kept " << dir_ << " for inspection\n";
   }
   std::string path(const std::string& name) const { return (dir_ / name).string(); }
 
   void start_receiver(unsigned short port = 0, const std::vector<std::string>& extra = {}) {
     std::filesystem::remove(path("receiver.port"));
-    std::vector<std::string> argv{bin("webhook-receiver"), "--listen",
-                                  "127.0.0.1:" + std::to_string(port), "--secret", kHookSecret,
-                                  "--record", path("received.jsonl"), "--port-file",
-                                  path("receiver.port"), "--quiet"};
+    std::vector<std::string> argv{bin("webhook-receiver"),
+                                  "--listen",
+                                  "127.0.0.1:" + std::to_string(port),
+                                  "--secret",
+                                  kHookSecret,
+                                  "--record",
+                                  path("received.jsonl"),
+                                  "--port-file",
+                                  path("receiver.port"),
+                                  "--quiet"};
     argv.insert(argv.end(), extra.begin(), extra.end());
     auto child = ChildProcess::spawn(argv, path("receiver.out"), path("receiver.err"));
     ASSERT_TRUE(child.has_value()) << child.error();
@@ -108,9 +116,11 @@ class E2e : public ::testing::Test {
     receiver_port_ = *p;
   }
 
-  void start_ami(const std::vector<std::string>& captures, const std::vector<std::string>& extra = {}) {
-    std::vector<std::string> argv{bin("ami-replay-server"), "--listen", "127.0.0.1:0", "--secret",
-                                  kAmiSecret, "--port-file", path("ami.port")};
+  void start_ami(const std::vector<std::string>& captures,
+                 const std::vector<std::string>& extra = {}) {
+    std::vector<std::string> argv{
+        bin("ami-replay-server"), "--listen", "127.0.0.1:0", "--secret", kAmiSecret, "--port-file",
+        path("ami.port")};
     argv.insert(argv.end(), extra.begin(), extra.end());
     for (const auto& c : captures) argv.push_back(capture(c));
     auto child = ChildProcess::spawn(argv, path("ami.out"), path("ami.err"));
@@ -123,15 +133,25 @@ class E2e : public ::testing::Test {
 
   void write_config(unsigned short hook_port) {
     json cfg = {
-        {"pbx", {{{"type", "ami"}, {"name", "main"}, {"host", "127.0.0.1"}, {"port", ami_port_},
-                  {"username", "cti"}, {"secret", kAmiSecret}, {"backoff_initial_ms", 50},
-                  {"backoff_max_ms", 200}}}},
-        {"agents", {{{"id", "ana"}, {"extension", "1001"}}, {{"id", "ben"}, {"extension", "1002"}},
-                    {{"id", "eva"}, {"extension", "1003"}}}},
+        {"pbx",
+         {{{"type", "ami"},
+           {"name", "main"},
+           {"host", "127.0.0.1"},
+           {"port", ami_port_},
+           {"username", "cti"},
+           {"secret", kAmiSecret},
+           {"backoff_initial_ms", 50},
+           {"backoff_max_ms", 200}}}},
+        {"agents",
+         {{{"id", "ana"}, {"extension", "1001"}},
+          {{"id", "ben"}, {"extension", "1002"}},
+          {{"id", "eva"}, {"extension", "1003"}}}},
         {"numbers", {{"default_region", "ES"}}},
-        {"crm", {{{"type", "webhook"}, {"name", "hooks"},
-                  {"url", "http://127.0.0.1:" + std::to_string(hook_port) + "/hook"},
-                  {"secret", kHookSecret}}}},
+        {"crm",
+         {{{"type", "webhook"},
+           {"name", "hooks"},
+           {"url", "http://127.0.0.1:" + std::to_string(hook_port) + "/hook"},
+           {"secret", kHookSecret}}}},
         {"store", {{"path", path("cti.db")}}},
         {"api", {{"listen", "127.0.0.1:0"}, {"tokens", {kToken}}}},
         {"delivery", {{"backoff_initial_ms", 50}, {"backoff_max_ms", 300}, {"workers", 2}}},

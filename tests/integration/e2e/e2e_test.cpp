@@ -5,14 +5,15 @@
 namespace cti::e2e {
 namespace {
 
-const std::vector<std::string> kDirect = {"a_inbound_answered", "b_inbound_missed_noanswer",
-                                          "c_inbound_busy", "h_click_to_call",
+const std::vector<std::string> kDirect = {"a_inbound_answered",      "b_inbound_missed_noanswer",
+                                          "c_inbound_busy",          "h_click_to_call",
                                           "j_outbound_agent_direct", "k_internal"};
 
 // Checks what the receiver got against what the tracker emits for the
 // captures: every event exactly once, signed, in seq order per call.
-void expect_delivered_once_in_order(const std::vector<Delivery>& got,
-                                    const std::map<std::pair<std::string, std::uint64_t>, std::string>& want) {
+void expect_delivered_once_in_order(
+    const std::vector<Delivery>& got,
+    const std::map<std::pair<std::string, std::uint64_t>, std::string>& want) {
   std::set<std::string> keys;
   std::map<std::string, std::uint64_t> last_seq;
   std::map<std::pair<std::string, std::uint64_t>, std::string> seen;
@@ -36,7 +37,8 @@ TEST_F(E2e, CapturesBecomeSignedWebhooksAndCallRecords) {
   start_connector();
   const auto want = expected_events(kDirect);
   ASSERT_TRUE(eventually([&] { return received().size() >= want.size(); }))
-      << received().size() << " of " << want.size() << "\n" << slurp(path("connector.err"));
+      << received().size() << " of " << want.size() << "\n"
+      << slurp(path("connector.err"));
   expect_delivered_once_in_order(received(), want);
 
   // The API serves the same calls from the store.
@@ -79,7 +81,8 @@ TEST_F(E2e, ApiNeedsAuthAndAnswersProblemJson) {
   const auto problem = json::parse(missing->body);
   EXPECT_EQ(problem["status"], 404);
   EXPECT_TRUE(problem.contains("type") && problem.contains("title"));
-  ASSERT_TRUE(eventually([&] { return received().size() >= expected_events({"a_inbound_answered"}).size(); }));
+  ASSERT_TRUE(eventually(
+      [&] { return received().size() >= expected_events({"a_inbound_answered"}).size(); }));
   auto metrics = api_get("/metrics");
   ASSERT_TRUE(metrics);
   ASSERT_EQ(metrics->status, 200);
@@ -95,7 +98,8 @@ TEST_F(E2e, ApiNeedsAuthAndAnswersProblemJson) {
     ++samples;
   }
   EXPECT_GT(samples, 0);
-  EXPECT_NE(metrics->body.find("cti_pbx_events_total{pbx=\"main\",type=\"Newchannel\"} 4"), std::string::npos)
+  EXPECT_NE(metrics->body.find("cti_pbx_events_total{pbx=\"main\",type=\"Newchannel\"} 4"),
+            std::string::npos)
       << metrics->body;
   EXPECT_NE(metrics->body.find("cti_deliveries_total"), std::string::npos);
 }
@@ -133,7 +137,8 @@ TEST_F(E2e, KillDashNineLosesNothingThatWasStored) {
   start_receiver(hook_port);
   start_connector();  // same database
   ASSERT_TRUE(eventually([&] { return received().size() >= want.size(); }))
-      << received().size() << " of " << want.size() << "\n" << slurp(path("connector.err"));
+      << received().size() << " of " << want.size() << "\n"
+      << slurp(path("connector.err"));
   expect_delivered_once_in_order(received(), want);
 }
 

@@ -162,3 +162,24 @@ TEST(ParseConfig, ListenPortZeroIsAllowedForEphemeralPorts) {
 
 }  // namespace
 }  // namespace cti::config
+
+namespace cti::config {
+namespace {
+
+TEST(ParseConfig, InternalContextsDefaultAndOverride) {
+  auto r = parse(testing::base_config());
+  ASSERT_TRUE(r) << r.error().to_string();
+  EXPECT_EQ(r->pbx[0].internal_contexts, (std::vector<std::string>{"internal", "from-internal"}));
+  auto j = testing::base_config();
+  j["pbx"][0]["internal_contexts"] = {"phones"};
+  r = parse(j);
+  ASSERT_TRUE(r) << r.error().to_string();
+  EXPECT_EQ(r->pbx[0].internal_contexts, std::vector<std::string>{"phones"});
+  j["pbx"][0]["internal_contexts"] = "phones";
+  r = parse(j);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().path, "$.pbx[0].internal_contexts");
+}
+
+}  // namespace
+}  // namespace cti::config
