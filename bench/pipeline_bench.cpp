@@ -32,17 +32,19 @@ void BM_ParserMapperTracker(benchmark::State& state) {
   const auto& s = stream();
   const std::string_view bytes = s.bytes;
   const std::size_t chunk = 64 * 1024;  // like socket reads
-  std::size_t records = 0, calls_left = 0, unknown = 0;
+  std::size_t records = 0, calls_left = 0, unknown = 0, mapped = 0, ignored = 0;
   for (auto _ : state) {
     cti::pbx::ami::FrameParser parser;
     cti::pbx::ami::MapperStats mstats;
     cti::core::CallTracker tracker(config());
     cti::core::PbxEvent event;
     cti::core::TrackerOutput out;
+    cti::pbx::ami::MapperOptions options;
+    options.kinds = cti::core::CallTracker::consumed_kinds();
     const auto arrival = cti::core::from_unix_micros(1'800'000'000'000'000);
     for (std::size_t off = 0; off < bytes.size(); off += chunk) {
       parser.feed(bytes.substr(off, chunk), [&](const cti::pbx::ami::Frame& f) {
-        if (cti::pbx::ami::map_frame(f, arrival, event, mstats)) {
+        if (cti::pbx::ami::map_frame(f, arrival, event, mstats, options)) {
           tracker.on_event(event, out);
           records += out.records.size();
           out.clear();
@@ -50,6 +52,8 @@ void BM_ParserMapperTracker(benchmark::State& state) {
       });
     }
     calls_left = tracker.active_calls();
+    mapped = mstats.mapped;
+    ignored = mstats.ignored;
     unknown = tracker.stats().unknown_channel_events;
     benchmark::DoNotOptimize(records);
   }
@@ -61,6 +65,8 @@ void BM_ParserMapperTracker(benchmark::State& state) {
   state.counters["records_per_pass"] = double(records) / double(state.iterations());
   state.counters["calls_live_at_end"] = double(calls_left);
   state.counters["unknown_channel_events"] = double(unknown);
+  state.counters["mapped_per_pass"] = double(mapped);
+  state.counters["ignored_per_pass"] = double(ignored);
 }
 BENCHMARK(BM_ParserMapperTracker)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 

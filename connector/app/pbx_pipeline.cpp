@@ -14,7 +14,9 @@ PbxPipeline::PbxPipeline(std::string pbx_name, core::TrackerConfig config, Dispa
       store_(store),
       metrics_(metrics),
       unknown_type_(metrics.counter("cti_pbx_events_total", "PBX events received, by type",
-                                    {{"pbx", pbx_}, {"type", "other"}})) {}
+                                    {{"pbx", pbx_}, {"type", "other"}})) {
+  mapper_options_.kinds = core::CallTracker::consumed_kinds();
+}
 
 void PbxPipeline::on_frame(const pbx::ami::Frame& frame, core::Timestamp arrival) {
   const std::string_view type = frame.event();
@@ -31,7 +33,7 @@ void PbxPipeline::on_frame(const pbx::ami::Frame& frame, core::Timestamp arrival
     }
     it->second->inc();
   }
-  if (!pbx::ami::map_frame(frame, arrival, event_, mapper_stats_)) return;
+  if (!pbx::ami::map_frame(frame, arrival, event_, mapper_stats_, mapper_options_)) return;
   tracker_.on_event(event_, out_);
   dispatcher_.dispatch(out_);
   if (event_.kind == core::PbxEventKind::ResyncComplete && !reconciled_) {

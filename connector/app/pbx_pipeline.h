@@ -36,6 +36,7 @@ class PbxPipeline {
   store::Store& store_;
   common::Registry& metrics_;
   pbx::ami::MapperStats mapper_stats_;
+  pbx::ami::MapperOptions mapper_options_;
   core::PbxEvent event_;
   core::TrackerOutput out_;
   std::map<std::string, common::Counter*, std::less<>> by_type_;

@@ -122,7 +122,7 @@ int run(const config::Config& config, const RunOptions& options) {
     };
     cb.on_state = [p, h, name = pbx.name](pbx::ami::SessionState state, std::string_view reason) {
       h->state = int(state);
-      spdlog::info("pbx {}: {} {}", name, pbx::ami::to_string(state), reason);
+      spdlog::debug("pbx {}: {} {}", name, pbx::ami::to_string(state), reason);
       if (state == pbx::ami::SessionState::Up) p->on_session_up();
     };
     sessions.push_back(std::make_shared<pbx::ami::Session>(loop, sc, cb, clock));

@@ -632,6 +632,17 @@ void CallTracker::on_event(const PbxEvent& event, TrackerOutput& out) {
   impl_->on_event(event, out);
 }
 
+std::uint64_t CallTracker::consumed_kinds() {
+  std::uint64_t mask = 0;
+  for (PbxEventKind k : {PbxEventKind::ChannelCreated, PbxEventKind::ChannelState,
+                         PbxEventKind::ChannelRenamed, PbxEventKind::CallerIdChanged,
+                         PbxEventKind::DialBegin, PbxEventKind::DialState, PbxEventKind::DialEnd,
+                         PbxEventKind::Hangup, PbxEventKind::VarSet, PbxEventKind::ResyncChannel,
+                         PbxEventKind::ResyncComplete})
+    mask |= std::uint64_t{1} << unsigned(k);
+  return mask;
+}
+
 void CallTracker::begin_resync() {
   ++impl_->resync_generation;
   impl_->resync_active = true;

@@ -58,6 +58,9 @@ class CallTracker {
   CallTracker& operator=(CallTracker&&) noexcept;
 
   void on_event(const PbxEvent& event, TrackerOutput& out);
+  // Bit i set when on_event uses events of PbxEventKind i; mappers may skip
+  // the others (they would be ignored here anyway).
+  static std::uint64_t consumed_kinds();
 
   // Call after (re)connecting, before the PBX's channel list arrives: channels
   // not listed by the following ResyncComplete are closed as incomplete.

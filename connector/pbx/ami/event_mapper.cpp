@@ -206,13 +206,20 @@ bool map_frame(const Frame& f, core::Timestamp arrival, PbxEvent& e, MapperStats
     return false;
   }
   const EventSpec* spec = find_spec(name);
-  if (!spec) {
+  if (!spec || !(options.kinds & (std::uint64_t{1} << unsigned(spec->kind)))) {
     ++stats.ignored;
     return false;
   }
   if (spec->kind == K::VarSet) {
     // Most VarSets are dialplan noise: keep only configured variables.
-    const std::string_view var = f.get("Variable");
+    // "Variable" is next to last in Asterisk's VarSet, so look from the end.
+    std::string_view var;
+    const auto hs = f.headers();
+    for (auto it = hs.rbegin(); it != hs.rend(); ++it)
+      if (iequals(it->key, "Variable")) {
+        var = it->value;
+        break;
+      }
     bool wanted = false;
     for (const auto& v : options.variables) wanted = wanted || iequals(v, var);
     if (!wanted) {

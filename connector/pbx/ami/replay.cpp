@@ -38,9 +38,11 @@ ReplayResult replay_bytes(std::string_view bytes, const core::TrackerConfig& con
   core::CallTracker tracker(config);
   core::PbxEvent event;
   core::TrackerOutput out;
+  MapperOptions options;
+  options.kinds = core::CallTracker::consumed_kinds();
   auto feed = [&](std::string_view chunk, core::Timestamp arrival) {
     parser.feed(chunk, [&](const Frame& frame) {
-      if (!map_frame(frame, arrival, event, result.mapper)) return;
+      if (!map_frame(frame, arrival, event, result.mapper, options)) return;
       tracker.on_event(event, out);
       for (auto& e : out.events) result.events.push_back(std::move(e));
       for (auto& r : out.records) result.records.push_back(std::move(r));
