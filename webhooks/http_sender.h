@@ -21,6 +21,8 @@ class HttpSender {
 // cpp-httplib client for http:// and https:// (OpenSSL; server certificates
 // are verified against the system CA store). Keeps idle keep-alive
 // connections per origin for reuse.
-std::unique_ptr<HttpSender> make_httplib_sender();
+// `ca_file`: PEM bundle of the CAs to trust instead of the system store (a
+// CRM or receiver behind a private CA); empty = system store.
+std::unique_ptr<HttpSender> make_httplib_sender(std::string ca_file = {});
 
 }  // namespace cti::webhooks

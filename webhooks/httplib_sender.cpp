@@ -34,6 +34,7 @@ bool has_header(const httplib::Headers& h, const char* name) { return h.find(nam
 
 class HttplibSender final : public HttpSender {
  public:
+  explicit HttplibSender(std::string ca_file) : ca_file_(std::move(ca_file)) {}
   core::HttpResponse send(const core::HttpRequest& request,
                           std::chrono::milliseconds timeout) override {
     const auto url = split_url(request.url);
@@ -87,6 +88,8 @@ class HttplibSender final : public HttpSender {
     c->set_read_timeout(timeout);
     c->set_write_timeout(timeout);
     c->enable_server_certificate_verification(true);  // explicit: never send to an unverified peer
+    if (!ca_file_.empty())
+      c->set_ca_cert_path(ca_file_);  // a private CA instead of the system store
     return c;
   }
 
@@ -96,12 +99,15 @@ class HttplibSender final : public HttpSender {
     if (idle.size() < kMaxIdlePerOrigin) idle.push_back(std::move(c));
   }
 
+  std::string ca_file_;
   std::mutex mu_;
   std::map<std::string, std::vector<std::unique_ptr<httplib::Client>>> idle_;
 };
 
 }  // namespace
 
-std::unique_ptr<HttpSender> make_httplib_sender() { return std::make_unique<HttplibSender>(); }
+std::unique_ptr<HttpSender> make_httplib_sender(std::string ca_file) {
+  return std::make_unique<HttplibSender>(std::move(ca_file));
+}
 
 }  // namespace cti::webhooks

@@ -77,7 +77,7 @@ int run(const config::Config& config, const RunOptions& options) {
   engine_options.backoff_max = std::chrono::milliseconds(config.delivery.backoff_max_ms);
   engine_options.timeout = std::chrono::milliseconds(config.delivery.timeout_ms);
   webhooks::DeliveryEngine engine(
-      *store, std::shared_ptr<webhooks::HttpSender>(webhooks::make_httplib_sender()), secrets,
+      *store, std::shared_ptr<webhooks::HttpSender>(webhooks::make_httplib_sender(config.delivery.ca_file)), secrets,
       engine_options, clock, metrics);
   engine.start();
 

@@ -59,6 +59,7 @@ struct DeliveryConfig {
   int backoff_initial_ms = 1000;
   int backoff_max_ms = 300000;
   int timeout_ms = 10000;
+  std::string ca_file;  // PEM CAs for https receivers; empty = system store
 };
 
 struct StoreConfig {

@@ -1,5 +1,6 @@
 #include "connector/config/sections.h"
 
+#include <fstream>
 #include <map>
 
 #include "connector/config/validators.h"
@@ -163,7 +164,7 @@ ApiConfig parse_api_section(const Node& node) {
 
 DeliveryConfig parse_delivery_section(const Node& node) {
   const ObjectReader r = node.object({"workers", "max_attempts", "max_age_s", "backoff_initial_ms",
-                                      "backoff_max_ms", "timeout_ms"});
+                                      "backoff_max_ms", "timeout_ms", "ca_file"});
   DeliveryConfig c;
   r.read("workers", c.workers, 1, 64);
   r.read("max_attempts", c.max_attempts, 1, 1000);
@@ -172,6 +173,10 @@ DeliveryConfig parse_delivery_section(const Node& node) {
   r.read("backoff_max_ms", c.backoff_max_ms, 1, 86'400'000);
   check_backoff(r, c.backoff_initial_ms, c.backoff_max_ms);
   r.read("timeout_ms", c.timeout_ms, 1, kMaxTimeoutMs);
+  if (auto ca = r.optional("ca_file")) {
+    c.ca_file = ca->non_empty_text();
+    if (!std::ifstream(c.ca_file)) ca->fail("cannot read CA file \"" + c.ca_file + "\"");
+  }
   return c;
 }
 

@@ -183,3 +183,21 @@ TEST(ParseConfig, InternalContextsDefaultAndOverride) {
 
 }  // namespace
 }  // namespace cti::config
+
+namespace cti::config {
+namespace {
+
+TEST(ParseConfig, DeliveryCaFileMustBeReadable) {
+  auto j = testing::base_config();
+  j["delivery"] = {{"ca_file", "/nonexistent/ca.pem"}};
+  auto r = parse(j);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().path, "$.delivery.ca_file");
+  j["delivery"] = {{"ca_file", std::string(CTI_FIXTURES) + "/ami/SUMMARY.md"}};  // any readable file
+  r = parse(j);
+  ASSERT_TRUE(r) << r.error().to_string();
+  EXPECT_EQ(r->delivery.ca_file, std::string(CTI_FIXTURES) + "/ami/SUMMARY.md");
+}
+
+}  // namespace
+}  // namespace cti::config
