@@ -2,6 +2,9 @@
 //   run      --config FILE            the long-running connector
 //   replay   FILE.ami [--config FILE] [--events] [--no-timing]
 //   check-config --config FILE        validate and exit
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
 #include <CLI/CLI.hpp>
 #include <fstream>
 #include <iostream>
@@ -75,6 +78,8 @@ int replay(const std::string& file, const std::string& config_path, bool events,
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Logs go to stderr: stdout is for output (replay prints records there).
+  spdlog::set_default_logger(spdlog::stderr_color_mt("cti"));
   CLI::App app{"cti-connector: PBX call events to CRM call records, screen-pops and webhooks"};
   app.require_subcommand(1);
 

@@ -77,8 +77,9 @@ int run(const config::Config& config, const RunOptions& options) {
   engine_options.backoff_max = std::chrono::milliseconds(config.delivery.backoff_max_ms);
   engine_options.timeout = std::chrono::milliseconds(config.delivery.timeout_ms);
   webhooks::DeliveryEngine engine(
-      *store, std::shared_ptr<webhooks::HttpSender>(webhooks::make_httplib_sender(config.delivery.ca_file)), secrets,
-      engine_options, clock, metrics);
+      *store,
+      std::shared_ptr<webhooks::HttpSender>(webhooks::make_httplib_sender(config.delivery.ca_file)),
+      secrets, engine_options, clock, metrics);
   engine.start();
 
   Dispatcher dispatcher(*store, crm_adapters, [&engine] { engine.notify(); });
@@ -188,11 +189,24 @@ int run(const config::Config& config, const RunOptions& options) {
 
   for (auto& s : sessions) s->start();
 
+  // SIGHUP would terminate the process by default; reloading is not
+  // implemented yet, so say so and keep running.
+  boost::asio::signal_set hangups(loop, SIGHUP);
+  std::function<void()> wait_hangup = [&] {
+    hangups.async_wait([&](boost::system::error_code ec, int) {
+      if (ec) return;
+      spdlog::warn("SIGHUP: configuration reload is not supported yet; restart to apply changes");
+      wait_hangup();
+    });
+  };
+  wait_hangup();
+
   boost::asio::signal_set signals(loop, SIGINT, SIGTERM);
   signals.async_wait([&](boost::system::error_code ec, int signo) {
     if (ec) return;
     spdlog::info("signal {}: draining", signo);
     metrics_timer.cancel();
+    hangups.cancel();
     auto remaining = std::make_shared<std::size_t>(sessions.size());
     if (*remaining == 0) return;
     for (auto& s : sessions) s->stop([remaining] { --*remaining; });

@@ -205,5 +205,31 @@ TEST_F(E2e, AmiDropMidCallReconnectsResyncsAndKeepsOneCorrectRecord) {
       << "the connector must resync after reconnecting";
 }
 
+TEST_F(E2e, SighupKeepsRunningSigtermDrainsWithLogoff) {
+  start_receiver();
+  start_ami({"a_inbound_answered"}, {"--speed", "0"});
+  write_config(receiver_port_);
+  start_connector();
+  ASSERT_TRUE(eventually(
+      [&] { return slurp(path("ami.err")).find("CoreShowChannels") != std::string::npos; }));
+  connector_->signal(SIGHUP);
+  ASSERT_TRUE(
+      eventually([&] { return slurp(path("connector.err")).find("SIGHUP") != std::string::npos; }));
+  auto health = api_get("/v1/health", false);
+  ASSERT_TRUE(health) << "SIGHUP must not stop the connector";
+  EXPECT_EQ(health->status, 200);
+  connector_->signal(SIGTERM);
+  const auto status = connector_->wait_for_exit(std::chrono::seconds(20));
+  ASSERT_TRUE(status.has_value()) << "SIGTERM must stop the connector";
+  EXPECT_TRUE(WIFEXITED(*status)) << "it must exit by itself, not die of the signal";
+#if !defined(__SANITIZE_ADDRESS__)
+  // (Under ASan, LeakSanitizer may set its own exit code at exit.)
+  EXPECT_EQ(WEXITSTATUS(*status), 0);
+#endif
+  EXPECT_TRUE(eventually([&] {
+    return slurp(path("ami.err")).find("Logoff") != std::string::npos;
+  })) << "draining logs off the AMI session";
+}
+
 }  // namespace
 }  // namespace cti::e2e
