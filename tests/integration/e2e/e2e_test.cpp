@@ -104,33 +104,35 @@ TEST_F(E2e, ApiNeedsAuthAndAnswersProblemJson) {
   EXPECT_NE(metrics->body.find("cti_deliveries_total"), std::string::npos);
 }
 
-TEST_F(E2e, ReceiverDownThenUpDeliversEverythingOnceInOrder) {
+// Replays the direct-call captures while nobody listens on `hook_port`, and
+// returns once every event's request is stored and pending.
+class E2eReceiverDown : public E2e {
+ protected:
+  void store_everything_with_receiver_down(unsigned short hook_port, std::size_t events) {
+    start_ami(kDirect, {"--speed", "0"});
+    write_config(hook_port);
+    start_connector();
+    ASSERT_TRUE(eventually([&] {
+      auto r = api_get("/v1/deliveries?state=pending&limit=1000");
+      return r && r->status == 200 && json::parse(r->body)["deliveries"].size() == events;
+    })) << slurp(path("connector.err"));
+  }
+};
+
+TEST_F(E2eReceiverDown, ReceiverDownThenUpDeliversEverythingOnceInOrder) {
   const unsigned short hook_port = unused_port();
-  start_ami(kDirect, {"--speed", "0"});
-  write_config(hook_port);
-  start_connector();
   const auto want = expected_events(kDirect);
-  // Everything is stored and waiting while nobody listens.
-  ASSERT_TRUE(eventually([&] {
-    auto r = api_get("/v1/deliveries?state=pending&limit=1000");
-    return r && r->status == 200 && json::parse(r->body)["deliveries"].size() == want.size();
-  })) << slurp(path("connector.err"));
+  ASSERT_NO_FATAL_FAILURE(store_everything_with_receiver_down(hook_port, want.size()));
   start_receiver(hook_port);
   ASSERT_TRUE(eventually([&] { return received().size() >= want.size(); }))
       << received().size() << " of " << want.size();
   expect_delivered_once_in_order(received(), want);
 }
 
-TEST_F(E2e, KillDashNineLosesNothingThatWasStored) {
+TEST_F(E2eReceiverDown, KillDashNineLosesNothingThatWasStored) {
   const unsigned short hook_port = unused_port();
-  start_ami(kDirect, {"--speed", "0"});
-  write_config(hook_port);
-  start_connector();
   const auto want = expected_events(kDirect);
-  ASSERT_TRUE(eventually([&] {
-    auto r = api_get("/v1/deliveries?state=pending&limit=1000");
-    return r && r->status == 200 && json::parse(r->body)["deliveries"].size() == want.size();
-  }));
+  ASSERT_NO_FATAL_FAILURE(store_everything_with_receiver_down(hook_port, want.size()));
   connector_->signal(SIGKILL);
   ASSERT_TRUE(connector_->wait_for_exit(std::chrono::seconds(10)).has_value());
   connector_.reset();
