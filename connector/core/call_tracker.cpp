@@ -1,6 +1,7 @@
 #include "connector/core/call_tracker.h"
 
 #include <algorithm>
+#include <deque>
 #include <set>
 
 #include "connector/core/phone_number.h"
@@ -212,7 +213,7 @@ struct CallTracker::Impl {
     Call& c = it->second;
     if (inserted) {
       c.linkedid = linkedid;
-      c.call_id = cfg.pbx + "-" + linkedid;
+      c.call_id = unique_call_id(cfg.pbx + "-" + linkedid);
       c.started_at = ev.at;
       ++stats.calls_started;
     }
@@ -503,7 +504,44 @@ struct CallTracker::Impl {
       ++stats.late_call_id_links;  // ids already went out: keep them stable
       return;
     }
-    c.call_id = ev.text;
+    forget_call_id(c.call_id);
+    c.call_id = unique_call_id(ev.text);
+  }
+
+  // A call id is never given to two calls of one tracker: a repeated
+  // Linkedid (a PBX replaying history) or a repeated link variable gets
+  // "#2", "#3"... Otherwise the second call's events would collide with the
+  // first's (same call_id and seq) and be dropped as duplicates downstream.
+  // Remembers the last kMaxRememberedIds ids.
+  static constexpr std::size_t kMaxRememberedIds = 100000;
+  std::unordered_map<std::string, std::uint32_t> used_ids;
+  std::deque<std::string> used_order;
+
+  std::string unique_call_id(const std::string& wanted) {
+    auto [it, fresh] = used_ids.try_emplace(wanted, 1);
+    std::string id = wanted;
+    if (!fresh) {
+      ++stats.repeated_call_ids;
+      id = wanted + "#" + std::to_string(++it->second);
+    }
+    if (fresh) {
+      used_order.push_back(wanted);
+      if (used_order.size() > kMaxRememberedIds) {
+        used_ids.erase(used_order.front());
+        used_order.pop_front();
+      }
+    }
+    return id;
+  }
+
+  // The default id was never sent (the link variable replaces it before any
+  // event), so it may be used again.
+  void forget_call_id(const std::string& id) {
+    auto it = used_ids.find(id);
+    if (it != used_ids.end() && it->second == 1) {
+      used_ids.erase(it);
+      // Its entry in used_order ages out harmlessly (erase of a missing key).
+    }
   }
 
   void on_resync_channel(const PbxEvent& ev) {
@@ -634,11 +672,11 @@ void CallTracker::on_event(const PbxEvent& event, TrackerOutput& out) {
 
 std::uint64_t CallTracker::consumed_kinds() {
   std::uint64_t mask = 0;
-  for (PbxEventKind k : {PbxEventKind::ChannelCreated, PbxEventKind::ChannelState,
-                         PbxEventKind::ChannelRenamed, PbxEventKind::CallerIdChanged,
-                         PbxEventKind::DialBegin, PbxEventKind::DialState, PbxEventKind::DialEnd,
-                         PbxEventKind::Hangup, PbxEventKind::VarSet, PbxEventKind::ResyncChannel,
-                         PbxEventKind::ResyncComplete})
+  for (PbxEventKind k :
+       {PbxEventKind::ChannelCreated, PbxEventKind::ChannelState, PbxEventKind::ChannelRenamed,
+        PbxEventKind::CallerIdChanged, PbxEventKind::DialBegin, PbxEventKind::DialState,
+        PbxEventKind::DialEnd, PbxEventKind::Hangup, PbxEventKind::VarSet,
+        PbxEventKind::ResyncChannel, PbxEventKind::ResyncComplete})
     mask |= std::uint64_t{1} << unsigned(k);
   return mask;
 }

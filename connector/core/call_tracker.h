@@ -48,6 +48,7 @@ struct TrackerStats {
   std::uint64_t calls_ended = 0;
   std::uint64_t calls_closed_by_resync = 0;  // ended while we were disconnected
   std::uint64_t late_call_id_links = 0;      // link variable seen after events went out
+  std::uint64_t repeated_call_ids = 0;       // a second call wanted an id already used
 };
 
 class CallTracker {

@@ -81,7 +81,9 @@ std::optional<Timestamp> parse_rfc3339(std::string_view s) {
 std::optional<Timestamp> parse_unix_seconds(std::string_view s) {
   long long whole = 0;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), whole);
-  if (ec != std::errc{} || whole < 0) return std::nullopt;
+  // Past 9999-12-31 is garbage, and would overflow the microsecond count.
+  constexpr long long kMaxSeconds = 253'402'300'799;
+  if (ec != std::errc{} || whole < 0 || whole > kMaxSeconds) return std::nullopt;
   long long micros = 0;
   int digits = 0;
   if (p != s.data() + s.size()) {

@@ -37,10 +37,13 @@ int to_int(std::string_view s, int fallback = 0) {
   return v;
 }
 
+// Durations reported by the PBX (seconds); garbage is clamped to [0, 1e7]
+// so later conversions to microseconds cannot overflow.
 double to_double(std::string_view s) {
   double v = 0;
   std::from_chars(s.data(), s.data() + s.size(), v);
-  return v;
+  if (!(v >= 0)) return 0;  // negative or NaN
+  return v > 1e7 ? 1e7 : v;
 }
 
 // Assigns one channel field by its un-prefixed key; false if not a channel field.
@@ -136,14 +139,20 @@ core::Timestamp cdr_time(std::string_view s) {
   return t ? *t : core::Timestamp{};
 }
 
-// "HH:MM:SS" -> seconds
+// "HH:MM:SS" -> seconds; anything else (or absurd values) -> 0.
 int duration_seconds(std::string_view s) {
-  int h = 0, m = 0, sec = 0;
-  if (std::sscanf(std::string(s).c_str(), "%d:%d:%d", &h, &m, &sec) == 3)
-    return h * 3600 + m * 60 + sec;
-  return 0;
+  int parts[3] = {0, 0, 0};
+  for (int i = 0; i < 3; ++i) {
+    const auto colon = i < 2 ? s.find(':') : s.size();
+    if (colon == std::string_view::npos) return 0;
+    const auto field = s.substr(0, colon);
+    auto [p, ec] = std::from_chars(field.data(), field.data() + field.size(), parts[i]);
+    if (ec != std::errc{} || p != field.data() + field.size() || parts[i] < 0 || parts[i] > 100000)
+      return 0;
+    s.remove_prefix(std::min(s.size(), colon + 1));
+  }
+  return parts[0] * 3600 + parts[1] * 60 + parts[2];
 }
-
 struct EventSpec {
   std::string_view name;
   K kind;

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 using namespace cti::core;
 
 namespace {
@@ -208,4 +210,20 @@ TEST(CallTracker, BusyAgentGivesBusyDisposition) {
   EXPECT_EQ(r.out.records[0].hangup_cause, 17);
   EXPECT_EQ(r.types(), (std::vector<std::string>{"call.ringing:1001", "call.ringing_stopped:1001",
                                                  "call.ended"}));
+}
+
+TEST(CallTracker, ARepeatedLinkedidStartsANewCallWithADistinctId) {
+  // Found by call_tracker_fuzz: the same capture twice in one stream.
+  Feed r;
+  inbound_answered(r);
+  inbound_answered(r, 100);
+  ASSERT_EQ(r.out.records.size(), 2u);
+  EXPECT_EQ(r.out.records[0].call_id, "main-10.1");
+  EXPECT_EQ(r.out.records[1].call_id, "main-10.1#2");
+  EXPECT_EQ(r.tracker.stats().repeated_call_ids, 1u);
+  std::map<std::string, std::uint64_t> last;
+  for (const auto& e : r.out.events) {
+    EXPECT_GT(e.seq, last[e.call_id]) << e.call_id;
+    last[e.call_id] = e.seq;
+  }
 }

@@ -30,3 +30,10 @@ TEST(Time, SecondsBetweenRoundsToMillisecondsAndIsNeverNegative) {
   EXPECT_DOUBLE_EQ(seconds_between(from_unix_micros(0), from_unix_micros(2'007'600)), 2.008);
   EXPECT_DOUBLE_EQ(seconds_between(from_unix_micros(5), from_unix_micros(1)), 0.0);
 }
+
+TEST(Time, AbsurdAmiTimestampsAreRejectedNotOverflowed) {
+  // Found by ami_event_mapper_fuzz: 179587880978809 s overflowed the microsecond count.
+  EXPECT_FALSE(parse_unix_seconds("179587880978809.1"));
+  EXPECT_FALSE(parse_unix_seconds("99999999999999999999"));
+  EXPECT_TRUE(parse_unix_seconds("253402300799"));
+}
