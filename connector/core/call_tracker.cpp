@@ -251,7 +251,7 @@ struct CallTracker::Impl {
       c.origin_pair = ch.parsed.pair_key;
       c.origin_exten_raw = info.exten;
       if (info.caller_num != "<unknown>") c.origin_caller_raw = info.caller_num;
-      c.started_at = created;
+      c.started_at = std::min(c.started_at, created);
     }
     ch.agent = resolve_agent(ch, c);
     refresh_origin_agent(c);
@@ -466,6 +466,9 @@ struct CallTracker::Impl {
     rec.ended_at = std::max(at, c.started_at);
     const Timestamp answered =
         c.answered_at ? std::clamp(*c.answered_at, c.started_at, *rec.ended_at) : *rec.ended_at;
+    // PBX clocks can step back a little (and hostile input a lot): the
+    // record is kept ordered, started <= answered <= ended.
+    if (c.answered_at) rec.answered_at = answered;
     rec.ring_s = seconds_between(c.started_at, answered);
     rec.talk_s = c.answered_at ? seconds_between(answered, *rec.ended_at) : 0.0;
     rec.hangup_cause = c.customer_cause ? c.customer_cause : c.any_cause;

@@ -227,3 +227,23 @@ TEST(CallTracker, ARepeatedLinkedidStartsANewCallWithADistinctId) {
     last[e.call_id] = e.seq;
   }
 }
+
+TEST(CallTracker, PbxClockSteppingBackKeepsTheRecordOrdered) {
+  // Found by call_tracker_fuzz: Timestamp headers may step back.
+  Feed r;
+  auto trunk = chan("PJSIP/trunk-00000001", "70.1", "70.1", "+34911111111", "912000100");
+  auto agent = chan("PJSIP/1001-00000002", "70.2", "70.1", "", "1001", 0);
+  r.feed(ev(PbxEventKind::ChannelCreated, 10, trunk));
+  r.feed(ev(PbxEventKind::ChannelCreated, 10, agent));
+  agent.state = 6;
+  r.feed(ev(PbxEventKind::ChannelState, 9.5, agent));  // "answered" before the call began
+  r.feed(ev(PbxEventKind::Hangup, 12, agent));
+  r.feed(ev(PbxEventKind::Hangup, 12, trunk));
+  ASSERT_EQ(r.out.records.size(), 1u);
+  const auto& rec = r.out.records[0];
+  ASSERT_TRUE(rec.answered_at && rec.ended_at);
+  EXPECT_EQ(*rec.answered_at, rec.started_at);
+  EXPECT_LE(*rec.answered_at, *rec.ended_at);
+  EXPECT_DOUBLE_EQ(rec.ring_s, 0.0);
+  EXPECT_DOUBLE_EQ(rec.talk_s, 2.0);
+}
