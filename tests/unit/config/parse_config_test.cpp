@@ -193,7 +193,8 @@ TEST(ParseConfig, DeliveryCaFileMustBeReadable) {
   auto r = parse(j);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().path, "$.delivery.ca_file");
-  j["delivery"] = {{"ca_file", std::string(CTI_FIXTURES) + "/ami/SUMMARY.md"}};  // any readable file
+  j["delivery"] = {
+      {"ca_file", std::string(CTI_FIXTURES) + "/ami/SUMMARY.md"}};  // any readable file
   r = parse(j);
   ASSERT_TRUE(r) << r.error().to_string();
   EXPECT_EQ(r->delivery.ca_file, std::string(CTI_FIXTURES) + "/ami/SUMMARY.md");
