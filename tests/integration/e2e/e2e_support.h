@@ -190,6 +190,13 @@ class E2e : public ::testing::Test {
     return out;
   }
 
+  // True once the receiver has recorded an event of this type.
+  bool has_received(const std::string& type) const {
+    for (const auto& d : received())
+      if (d.body["type"] == type) return true;
+    return false;
+  }
+
   httplib::Result api_get(const std::string& target, bool auth = true) const {
     httplib::Client c("127.0.0.1", api_port_);
     c.set_read_timeout(10, 0);

@@ -153,20 +153,14 @@ TEST_F(E2e, KillDashNineMidCallClosesTheCallExactlyOnce) {
   start_ami({"a_inbound_answered"}, {"--speed", "1"});
   write_config(receiver_port_);
   start_connector();
-  ASSERT_TRUE(eventually([&] {
-    for (const auto& d : received())
-      if (d.body["type"] == "call.answered") return true;
-    return false;
-  })) << slurp(path("connector.err"));
+  ASSERT_TRUE(eventually([&] { return has_received("call.answered"); }))
+      << slurp(path("connector.err"));
   connector_->signal(SIGKILL);
   ASSERT_TRUE(connector_->wait_for_exit(std::chrono::seconds(10)).has_value());
   connector_.reset();
   start_connector();  // the replay server goes on from where the stream was
-  ASSERT_TRUE(eventually([&] {
-    for (const auto& d : received())
-      if (d.body["type"] == "call.ended") return true;
-    return false;
-  })) << slurp(path("connector.err"));
+  ASSERT_TRUE(eventually([&] { return has_received("call.ended"); }))
+      << slurp(path("connector.err"));
   int ended = 0;
   std::set<std::string> keys;
   for (const auto& d : received()) {
@@ -186,11 +180,8 @@ TEST_F(E2e, AmiDropMidCallReconnectsResyncsAndKeepsOneCorrectRecord) {
   start_ami({"a_inbound_answered"}, {"--speed", "0", "--drop-after-bytes", "31000"});
   write_config(receiver_port_);
   start_connector();
-  ASSERT_TRUE(eventually([&] {
-    for (const auto& d : received())
-      if (d.body["type"] == "call.ended") return true;
-    return false;
-  })) << slurp(path("connector.err"));
+  ASSERT_TRUE(eventually([&] { return has_received("call.ended"); }))
+      << slurp(path("connector.err"));
   int ended = 0;
   for (const auto& d : received()) {
     if (d.body["type"] != "call.ended") continue;
