@@ -134,7 +134,7 @@ int run(const config::Config& config, const RunOptions& options) {
   // Parser/tracker counters are plain integers owned by the io thread; copy
   // them into the registry once a second.
   struct Synced {
-    std::uint64_t oversized = 0, malformed = 0, unknown = 0;
+    std::uint64_t oversized = 0, malformed = 0, unknown = 0, after_hangup = 0;
   };
   std::vector<Synced> synced(sessions.size());
   boost::asio::steady_timer metrics_timer(loop);
@@ -154,6 +154,8 @@ int run(const config::Config& config, const RunOptions& options) {
       bump(ps.malformed, synced[i].malformed, "malformed");
       bump(pipelines[i]->tracker_stats().unknown_channel_events, synced[i].unknown,
            "unknown_channel");
+      bump(pipelines[i]->tracker_stats().events_after_hangup, synced[i].after_hangup,
+           "after_hangup");
     }
     metrics_timer.expires_after(std::chrono::seconds(1));
     metrics_timer.async_wait([&](boost::system::error_code ec) {

@@ -30,6 +30,7 @@ struct CallEvent {
   Timestamp occurred_at{};
   std::string agent;   // the agent this event is about (ringing, answered...)
   std::string reason;  // ringing_stopped reason, transfer type...
+  int position = 0;    // queued / abandoned: the caller's place in the queue
   CallRecord call;     // snapshot: record fields known so far
   // Stable id of this event: "<call_id>:<seq>".
   std::string id() const { return call_id + ":" + std::to_string(seq); }

@@ -21,6 +21,7 @@ struct Transfer {
   std::string from_agent;  // extension that transferred
   std::string to;          // extension or number it went to
   Timestamp at{};
+  std::string consult_call_id;  // attended: the consultation leg's call id
 };
 
 struct CallRecord {
@@ -43,6 +44,8 @@ struct CallRecord {
   int hangup_cause = 0;
   std::vector<Transfer> transfers;
   std::string pbx;
+  // A consultation leg (attended transfer) names the customer call it served.
+  std::string parent_call_id;
   bool incomplete = false;  // closed without seeing the PBX end it
 };
 

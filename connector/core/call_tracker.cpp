@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <deque>
 #include <set>
+#include <unordered_set>
 
 #include "connector/core/phone_number.h"
 
@@ -71,9 +72,12 @@ ChannelName parse_channel_name(std::string_view name) {
 }
 
 struct Channel {
+  // `linkedid` is the key of the call the channel belongs to: the PBX's
+  // Linkedid, or "<linkedid>/consult-<n>" for a consultation leg.
   std::string uniqueid, linkedid, name, caller_num, connected_num, exten;
   ChannelName parsed;
   std::string agent;  // agent extension this channel belongs to, "" if none
+  bool dialled = false;  // the destination of a DialBegin we saw
   int state = -1;
   Timestamp created{};
   std::uint64_t resync_generation = 0;
@@ -88,7 +92,7 @@ struct AgentState {
 
 struct CallTracker::Impl {
   struct Call {
-    std::string linkedid;
+    std::string linkedid;  // key in `calls` (see Channel::linkedid)
     std::string call_id;
     std::uint64_t seq = 0;
     Timestamp started_at{};
@@ -110,6 +114,21 @@ struct CallTracker::Impl {
     bool any_agent_dialled = false, busy = false, failed_dial = false;
     int customer_cause = 0, any_cause = 0;
     bool incomplete = false;
+    bool origin_gone = false;  // the caller's own leg hung up
+    // Queues: the last queue joined, when, and the time waited so far.
+    std::string queue;
+    std::optional<Timestamp> queue_joined;
+    double wait_s = 0;
+    bool abandoned = false;
+    // Voicemail: uniqueids / Local pair keys that ran VoiceMail().
+    std::vector<std::string> voicemail_legs;
+    bool voicemail = false;
+    std::vector<Transfer> transfers;
+    // Attended transfers: a customer call's live consultation leg, and for a
+    // consultation leg the customer call it serves.
+    std::string consult_key;
+    int consults = 0;
+    std::string parent_key, parent_call_id;
   };
 
   TrackerConfig cfg;
@@ -173,6 +192,10 @@ struct CallTracker::Impl {
     r.agents = c.agents_talked;
     r.agent = c.last_answer_agent;
     r.incomplete = c.incomplete;
+    r.queue = c.queue;
+    r.wait_s = c.wait_s;
+    r.transfers = c.transfers;
+    r.parent_call_id = c.parent_call_id;
     switch (r.direction) {
       case Direction::Inbound: {
         r.from = normalize(c, c.origin_caller_raw);
@@ -195,8 +218,8 @@ struct CallTracker::Impl {
     return r;
   }
 
-  void emit(Call& c, CallEventKind kind, Timestamp at, std::string agent, std::string reason,
-            TrackerOutput& out) {
+  CallEvent& emit(Call& c, CallEventKind kind, Timestamp at, std::string agent, std::string reason,
+                  TrackerOutput& out) {
     CallEvent e;
     e.kind = kind;
     e.call_id = c.call_id;
@@ -206,6 +229,7 @@ struct CallTracker::Impl {
     e.reason = std::move(reason);
     e.call = snapshot(c);
     out.events.push_back(std::move(e));
+    return out.events.back();
   }
 
   Call& start_call(const PbxEvent& ev, const std::string& linkedid) {
@@ -255,6 +279,45 @@ struct CallTracker::Impl {
     }
     ch.agent = resolve_agent(ch, c);
     refresh_origin_agent(c);
+    // A device the consultation target's Local channel dials while an
+    // attended transfer is in progress belongs to the consultation, not to
+    // the customer's call (same Linkedid).
+    if (inserted && !c.consult_key.empty() && !ch.agent.empty())
+      if (Call* k = find_call(c.consult_key); k && k->dest_agent == ch.agent)
+        move_channel(ch, c, *k);
+  }
+
+  Call* find_call(const std::string& key) {
+    auto it = calls.find(key);
+    return it == calls.end() ? nullptr : &it->second;
+  }
+
+  // Re-homes a live channel (consultation legs, transfers, pickups).
+  static void move_channel(Channel& ch, Call& from, Call& to) {
+    if (&from == &to) return;
+    ch.linkedid = to.linkedid;
+    if (from.live > 0) --from.live;
+    ++to.live;
+  }
+
+  // Both halves of a Local pair (or just the channel) of call `c`.
+  std::vector<Channel*> leg_channels(const Call& c, const Channel& ch) {
+    std::vector<Channel*> legs;
+    if (ch.parsed.pair_key.empty()) {
+      if (Channel* self = find_channel(ch.uniqueid)) legs.push_back(self);
+      return legs;
+    }
+    for (auto& [uid, other] : channels)
+      if (other.linkedid == c.linkedid && other.parsed.pair_key == ch.parsed.pair_key)
+        legs.push_back(&other);
+    return legs;
+  }
+
+  std::vector<Channel*> channels_of(const Call& c) {
+    std::vector<Channel*> out;
+    for (auto& [uid, ch] : channels)
+      if (ch.linkedid == c.linkedid) out.push_back(&ch);
+    return out;
   }
 
   void refresh_origin_agent(Call& c) {
@@ -288,35 +351,80 @@ struct CallTracker::Impl {
     }
     Call* c = call_of(*dest);
     if (!c) return;
-    const bool dest_is_origin =
-        dest->uniqueid == c->origin_uid ||
-        (!dest->parsed.pair_key.empty() && dest->parsed.pair_key == c->origin_pair);
+    const bool dest_is_origin = is_origin_leg(*c, *dest);
     if (dest_is_origin) {
       // An Originate ringing the agent's own phone first (click-to-call).
       if (ev.channel.uniqueid.empty() && !c->origin_agent.empty() && !c->origin_agent_by_caller_id)
         agent_ringing(*c, c->origin_agent, ev.at, out, /*allow_origin=*/true);
       return;
     }
+    for (Channel* leg : leg_channels(*c, *dest)) leg->dialled = true;
+    const Channel* src = ev.channel.uniqueid.empty() ? nullptr : find_channel(ev.channel.uniqueid);
+    if (is_consultation_dial(ev, *c, *dest)) c = &start_consultation(*c, *dest, src);
+    if (!c->dest_known) {
+      c->dest_known = true;
+      c->dest_is_agent = !dest->agent.empty();
+      c->dest_agent = dest->agent;
+      if (!ev.channel.uniqueid.empty() && c->parent_key.empty()) {
+        c->dialled_raw = ev.channel.exten;
+        c->presented_raw = ev.channel.caller_num;
+      } else {
+        c->dialled_raw = dest->parsed.local ? dest->parsed.exten : dest->exten;
+        c->presented_raw = ev.peer.connected_num;
+      }
+      if (c->dialled_raw.empty()) c->dialled_raw = dest->parsed.exten;
+    }
     if (!dest->agent.empty()) {
       c->any_agent_dialled = true;
       agent_ringing(*c, dest->agent, ev.at, out);
-    }
-    if (c->dest_known) {
-      if (dest->agent.empty()) mark_external(*c, *dest);
-      return;
-    }
-    c->dest_known = true;
-    c->dest_is_agent = !dest->agent.empty();
-    c->dest_agent = dest->agent;
-    if (!ev.channel.uniqueid.empty()) {
-      c->dialled_raw = ev.channel.exten;
-      c->presented_raw = ev.channel.caller_num;
     } else {
-      c->dialled_raw = dest->parsed.local ? dest->parsed.exten : dest->exten;
-      c->presented_raw = ev.peer.connected_num;
+      mark_external(*c, *dest);
     }
-    if (c->dialled_raw.empty()) c->dialled_raw = dest->parsed.exten;
-    if (dest->agent.empty()) mark_external(*c, *dest);
+  }
+
+  // An answered customer call where the PBX (Atxfer: no dialling channel)
+  // or the talking agent dials someone else: the consultation of an
+  // attended transfer. The customer's own channel dialling (blind transfer,
+  // queue) is not.
+  bool is_consultation_dial(const PbxEvent& ev, const Call& c, const Channel& dest) {
+    if (!c.parent_key.empty() || !c.answered_at || !c.consult_key.empty()) return false;
+    if (!dest.agent.empty() && c.agent_states.count(dest.agent) &&
+        c.agent_states.at(dest.agent).answered)
+      return false;
+    if (ev.channel.uniqueid.empty()) return true;
+    const Channel* src = find_channel(ev.channel.uniqueid);
+    return src && !src->agent.empty() && !is_origin_leg(c, *src);
+  }
+
+  // Asterisk's Atxfer does not always announce its dial (no DialBegin, only
+  // DialState/DialEnd without a dialling channel): an agent's channel that
+  // nobody was seen dialling starts ringing in an answered customer call.
+  bool is_unannounced_consultation(const Call& c, const Channel& ch) const {
+    return !ch.dialled && !ch.agent.empty() && c.parent_key.empty() && c.answered_at &&
+           c.consult_key.empty() && !is_origin_leg(c, ch) && !c.agent_states.count(ch.agent);
+  }
+
+  Call& start_consultation(Call& c, Channel& dest, const Channel* src) {
+    const int n = ++c.consults;
+    const std::string key = c.linkedid + "/consult-" + std::to_string(n);
+    Call& k = calls[key];  // may rehash: `c` stays valid (node-based map)
+    k.linkedid = key;
+    k.call_id = unique_call_id(c.call_id + "-consult-" + std::to_string(n));
+    k.parent_key = c.linkedid;
+    k.parent_call_id = c.call_id;
+    k.origin_agent = src && !src->agent.empty() ? src->agent : c.last_answer_agent;
+    k.started_at = dest.created;
+    k.dest_known = true;
+    k.dest_is_agent = !dest.agent.empty();
+    k.dest_agent = dest.agent;
+    k.dialled_raw = dest.parsed.local ? dest.parsed.exten : dest.exten;
+    ++stats.calls_started;
+    c.consult_key = key;
+    for (Channel* leg : leg_channels(c, dest)) {
+      k.started_at = std::min(k.started_at, leg->created);
+      move_channel(*leg, c, k);
+    }
+    return k;
   }
 
   static void mark_external(Call& c, const Channel& ch) {
@@ -382,8 +490,12 @@ struct CallTracker::Impl {
       if (other != agent && ost.ringing) stop_ringing(c, other, at, "answered_elsewhere", out);
   }
 
-  void on_state(const PbxEvent& ev, Channel& ch, Call& c, TrackerOutput& out) {
+  void on_state(const PbxEvent& ev, Channel& ch, Call& call, TrackerOutput& out) {
     ch.state = ev.channel.state;
+    Call& c = (ch.state == kStateRinging || ch.state == kStateUp) &&
+                      is_unannounced_consultation(call, ch)
+                  ? start_consultation(call, ch, nullptr)
+                  : call;
     if (ch.state == kStateBusy && !ch.agent.empty() && !is_origin_leg(c, ch)) c.busy = true;
     if (is_origin_leg(c, ch)) {
       // Click-to-call: the agent picked up their own phone; the call itself
@@ -395,6 +507,11 @@ struct CallTracker::Impl {
             c.agents_talked.end())
           c.agents_talked.push_back(c.origin_agent);
       }
+      return;
+    }
+    if (ch.state == kStateUp && is_voicemail_leg(c, ch)) {
+      // VoiceMail() answers the channel: that is not a person answering.
+      if (!ch.agent.empty()) stop_ringing(c, ch.agent, ev.at, "voicemail", out);
       return;
     }
     if (!ch.agent.empty()) {
@@ -411,6 +528,8 @@ struct CallTracker::Impl {
     if (!dest) return;
     Call* c = call_of(*dest);
     if (!c || is_origin_leg(*c, *dest)) return;
+    if (ev.text == "RINGING" && is_unannounced_consultation(*c, *dest))
+      c = &start_consultation(*c, *dest, nullptr);
     if (ev.text == "RINGING" && !dest->agent.empty()) agent_ringing(*c, dest->agent, ev.at, out);
   }
 
@@ -434,7 +553,7 @@ struct CallTracker::Impl {
     }
     if (!dest->agent.empty()) {
       const std::string reason = status == "NOANSWER" ? "timeout"
-                                 : status == "CANCEL" ? "cancelled"
+                                 : status == "CANCEL" ? (c->origin_gone ? "caller_left" : "cancelled")
                                  : status == "BUSY"   ? "busy"
                                                       : "failed";
       stop_ringing(*c, dest->agent, ev.at, reason, out);
@@ -452,16 +571,34 @@ struct CallTracker::Impl {
                                     : is_origin_leg(c, ch);
       if (customer_leg && c.customer_cause == 0) c.customer_cause = cause;
     }
-    if (!ch.agent.empty() && !is_origin_leg(c, ch)) stop_ringing(c, ch.agent, ev.at, "hangup", out);
+    if (is_origin_leg(c, ch)) c.origin_gone = true;
+    if (!ch.agent.empty() && !is_origin_leg(c, ch))
+      stop_ringing(c, ch.agent, ev.at, c.origin_gone ? "caller_left" : "hangup", out);
     if (c.live > 0) --c.live;
+    remember_gone(ch.uniqueid);
     channels.erase(ch.uniqueid);  // `ch` is dangling from here on
     if (c.live == 0) end_call(c, ev.at, out);
+  }
+
+  // The last kRecentlyGone channels that hung up.
+  static constexpr std::size_t kRecentlyGone = 1024;
+  std::unordered_set<std::string> recently_gone;
+  std::deque<std::string> gone_order;
+
+  void remember_gone(const std::string& uid) {
+    if (!recently_gone.insert(uid).second) return;
+    gone_order.push_back(uid);
+    if (gone_order.size() > kRecentlyGone) {
+      recently_gone.erase(gone_order.front());
+      gone_order.pop_front();
+    }
   }
 
   void end_call(Call& c, Timestamp at, TrackerOutput& out) {
     for (auto& [agent, st] : c.agent_states)
       if (st.ringing)
         stop_ringing(c, agent, at, c.answered_at ? "answered_elsewhere" : "caller_left", out);
+    if (c.queue_joined) leave_queue(c, at);
     CallRecord rec = snapshot(c);
     rec.ended_at = std::max(at, c.started_at);
     const Timestamp answered =
@@ -474,6 +611,10 @@ struct CallTracker::Impl {
     rec.hangup_cause = c.customer_cause ? c.customer_cause : c.any_cause;
     if (c.answered_at) {
       rec.disposition = Disposition::Answered;
+    } else if (c.abandoned) {
+      rec.disposition = Disposition::Abandoned;
+    } else if (c.voicemail) {
+      rec.disposition = Disposition::Voicemail;
     } else if (c.busy) {
       rec.disposition = Disposition::Busy;
     } else if (c.failed_dial || is_failure_cause(rec.hangup_cause)) {
@@ -496,8 +637,154 @@ struct CallTracker::Impl {
     out.events.push_back(std::move(e));
     out.records.push_back(std::move(rec));
     ++stats.calls_ended;
+    if (!c.parent_key.empty())
+      if (Call* parent = find_call(c.parent_key); parent && parent->consult_key == c.linkedid)
+        parent->consult_key.clear();
     const std::string key = c.linkedid;
     calls.erase(key);
+  }
+
+  bool is_voicemail_leg(const Call& c, const Channel& ch) const {
+    for (const auto& key : c.voicemail_legs)
+      if (key == ch.uniqueid || (!ch.parsed.pair_key.empty() && key == ch.parsed.pair_key))
+        return true;
+    return false;
+  }
+
+  void on_application(const PbxEvent& ev, Channel& ch, Call& c) {
+    if (ev.text.size() != 9) return;  // only VoiceMail is mapped today
+    if (is_voicemail_leg(c, ch)) return;
+    c.voicemail_legs.push_back(ch.parsed.pair_key.empty() ? ch.uniqueid : ch.parsed.pair_key);
+    if (!c.answered_at) c.voicemail = true;
+  }
+
+  void leave_queue(Call& c, Timestamp at) {
+    if (!c.queue_joined) return;
+    if (at > *c.queue_joined) c.wait_s += seconds_between(*c.queue_joined, at);
+    c.queue_joined.reset();
+  }
+
+  void on_queue(const PbxEvent& ev, Call& c, TrackerOutput& out) {
+    switch (ev.kind) {
+      case PbxEventKind::QueueCallerJoin:
+        if (c.queue_joined) leave_queue(c, ev.at);  // moved straight to another queue
+        c.queue = ev.queue;
+        c.queue_joined = ev.at;
+        emit(c, CallEventKind::Queued, ev.at, {}, {}, out).position = ev.position;
+        break;
+      case PbxEventKind::QueueCallerLeave:
+        leave_queue(c, ev.at);
+        break;
+      case PbxEventKind::QueueCallerAbandon:
+        leave_queue(c, ev.at);
+        if (c.answered_at || c.abandoned) break;
+        c.abandoned = true;
+        emit(c, CallEventKind::Abandoned, ev.at, {}, {}, out).position = ev.position;
+        break;
+      case PbxEventKind::AgentRingNoAnswer:
+        if (Channel* member = find_channel(ev.peer.uniqueid); member && !member->agent.empty())
+          if (Call* mc = call_of(*member)) stop_ringing(*mc, member->agent, ev.at, "timeout", out);
+        break;
+      default:
+        break;
+    }
+  }
+
+  std::string transfer_target(const Call& c, const std::string& raw) const {
+    if (is_agent(raw)) return raw;
+    return normalize(c, raw);
+  }
+
+  void on_blind_transfer(const PbxEvent& ev, TrackerOutput& out) {
+    if (ev.variable == "Fail") return;
+    Channel* transferer = find_channel(ev.channel.uniqueid);
+    Channel* transferee = find_channel(ev.peer.uniqueid);
+    Call* c = transferer ? call_of(*transferer) : transferee ? call_of(*transferee) : nullptr;
+    if (!c) {
+      ++stats.unknown_channel_events;
+      return;
+    }
+    Transfer t;
+    t.type = "blind";
+    t.from_agent =
+        transferer && !transferer->agent.empty() ? transferer->agent : c->last_answer_agent;
+    t.to = transfer_target(*c, ev.text);
+    t.at = ev.at;
+    c->transfers.push_back(t);
+    emit(*c, CallEventKind::Transferred, ev.at, t.from_agent, t.type, out);
+  }
+
+  // The consultation becomes the customer's conversation: its channels join
+  // the customer call, the target agent is now talking with the customer,
+  // and the consultation leg ends here.
+  void on_attended_transfer(const PbxEvent& ev, TrackerOutput& out) {
+    if (ev.variable == "Fail") return;
+    Channel* first = find_channel(ev.channel.uniqueid);  // transferer, customer side
+    Channel* second = find_channel(ev.peer.uniqueid);    // transferer, consultation side
+    Call* c = first ? call_of(*first) : nullptr;
+    if (c && !c->parent_key.empty()) c = find_call(c->parent_key);
+    if (!c) {
+      ++stats.unknown_channel_events;
+      return;
+    }
+    Call* k = c->consult_key.empty() ? nullptr : find_call(c->consult_key);
+    if (!k && second) {
+      // Phones doing the transfer themselves: the consultation was a call of
+      // its own (another Linkedid).
+      if (Call* other = call_of(*second); other && other != c) k = other;
+    }
+    Transfer t;
+    t.type = "attended";
+    t.from_agent = first && !first->agent.empty() ? first->agent : c->last_answer_agent;
+    t.at = ev.at;
+    if (k) {
+      t.to = k->dest_is_agent ? k->dest_agent : normalize(*k, k->dialled_raw);
+      t.consult_call_id = k->call_id;
+      if (k->parent_call_id.empty()) k->parent_call_id = c->call_id;
+    } else {
+      t.to = transfer_target(*c, parse_channel_name(ev.text).exten);
+    }
+    c->transfers.push_back(t);
+    emit(*c, CallEventKind::Transferred, ev.at, t.from_agent, t.type, out);
+    if (!k) return;
+    std::vector<Channel*> moved = channels_of(*k);
+    for (Channel* ch : moved) move_channel(*ch, *k, *c);
+    for (Channel* ch : moved) {
+      if (ch->agent.empty() || ch->agent == t.from_agent) continue;
+      if (ch->state == kStateUp)
+        answered(*c, ch->agent, ev.at, out);
+      else if (ch->state == kStateRinging)
+        agent_ringing(*c, ch->agent, ev.at, out);
+    }
+    k->live = 0;
+    end_call(*k, ev.at, out);
+  }
+
+  // Directed or group pickup: the picking agent's channel joins the ringing
+  // call and answers it; the others stop ringing (answered elsewhere).
+  void on_pickup(const PbxEvent& ev, TrackerOutput& out) {
+    Channel* picker = find_channel(ev.channel.uniqueid);
+    Channel* target = find_channel(ev.peer.uniqueid);
+    Call* c = target ? call_of(*target) : nullptr;
+    if (!picker || !c) {
+      ++stats.unknown_channel_events;
+      return;
+    }
+    Call* own = call_of(*picker);
+    const std::string agent = picker->agent;
+    if (own && own != c) {
+      for (Channel* leg : leg_channels(*own, *picker)) move_channel(*leg, *own, *c);
+      if (own->live == 0) {
+        // The picker's "*8" call was never a conversation of its own.
+        if (own->seq == 0) {
+          forget_call_id(own->call_id);
+          calls.erase(own->linkedid);
+        } else {
+          end_call(*own, ev.at, out);
+        }
+      }
+    }
+    if (!agent.empty()) answered(*c, agent, ev.at, out);
   }
 
   void on_var_set(const PbxEvent& ev, Channel& ch, Call& c) {
@@ -618,20 +905,32 @@ struct CallTracker::Impl {
       case PbxEventKind::DialEnd:
         on_dial_end(ev, out);
         return;
+      case PbxEventKind::BlindTransfer:
+        on_blind_transfer(ev, out);
+        return;
+      case PbxEventKind::AttendedTransfer:
+        on_attended_transfer(ev, out);
+        return;
+      case PbxEventKind::Pickup:
+        on_pickup(ev, out);
+        return;
       case PbxEventKind::OriginateResponse:
       case PbxEventKind::LocalBridge:
       case PbxEventKind::LocalOptimizationBegin:
       case PbxEventKind::LocalOptimizationEnd:
-      case PbxEventKind::AttendedTransfer:
-      case PbxEventKind::BlindTransfer:
       case PbxEventKind::Cdr:
-        return;  // not needed for direct calls; queues/transfers build on these
+        return;  // not consumed (see consumed_kinds)
       default:
         break;
     }
     Channel* ch = find_channel(ev.channel.uniqueid);
     if (!ch) {
-      ++stats.unknown_channel_events;
+      // Asterisk sends a last NewCallerid/NewConnectedLine after some
+      // Hangups: late, not unknown.
+      if (recently_gone.count(ev.channel.uniqueid))
+        ++stats.events_after_hangup;
+      else
+        ++stats.unknown_channel_events;
       return;
     }
     Call* c = call_of(*ch);
@@ -658,6 +957,15 @@ struct CallTracker::Impl {
       case PbxEventKind::VarSet:
         on_var_set(ev, *ch, *c);
         break;
+      case PbxEventKind::ApplicationStarted:
+        on_application(ev, *ch, *c);
+        break;
+      case PbxEventKind::QueueCallerJoin:
+      case PbxEventKind::QueueCallerLeave:
+      case PbxEventKind::QueueCallerAbandon:
+      case PbxEventKind::AgentRingNoAnswer:
+        on_queue(ev, *c, out);
+        break;
       default:
         break;
     }
@@ -679,7 +987,10 @@ std::uint64_t CallTracker::consumed_kinds() {
        {PbxEventKind::ChannelCreated, PbxEventKind::ChannelState, PbxEventKind::ChannelRenamed,
         PbxEventKind::CallerIdChanged, PbxEventKind::DialBegin, PbxEventKind::DialState,
         PbxEventKind::DialEnd, PbxEventKind::Hangup, PbxEventKind::VarSet,
-        PbxEventKind::ResyncChannel, PbxEventKind::ResyncComplete})
+        PbxEventKind::ResyncChannel, PbxEventKind::ResyncComplete, PbxEventKind::QueueCallerJoin,
+        PbxEventKind::QueueCallerLeave, PbxEventKind::QueueCallerAbandon,
+        PbxEventKind::AgentRingNoAnswer, PbxEventKind::BlindTransfer,
+        PbxEventKind::AttendedTransfer, PbxEventKind::Pickup, PbxEventKind::ApplicationStarted})
     mask |= std::uint64_t{1} << unsigned(k);
   return mask;
 }

@@ -44,6 +44,7 @@ struct TrackerOutput {
 struct TrackerStats {
   std::uint64_t events = 0;
   std::uint64_t unknown_channel_events = 0;  // events for channels never seen
+  std::uint64_t events_after_hangup = 0;     // late events for channels just hung up
   std::uint64_t calls_started = 0;
   std::uint64_t calls_ended = 0;
   std::uint64_t calls_closed_by_resync = 0;  // ended while we were disconnected

@@ -119,6 +119,10 @@ std::string_view to_string(PbxEventKind k) {
       return "VarSet";
     case PbxEventKind::Cdr:
       return "Cdr";
+    case PbxEventKind::Pickup:
+      return "Pickup";
+    case PbxEventKind::ApplicationStarted:
+      return "ApplicationStarted";
     case PbxEventKind::ResyncChannel:
       return "ResyncChannel";
     case PbxEventKind::ResyncComplete:

@@ -44,7 +44,8 @@ json to_json(const core::CallRecord& r) {
     transfers.push_back({{"type", t.type},
                          {"from_agent", t.from_agent},
                          {"to", t.to},
-                         {"at", core::format_rfc3339_ms(t.at)}});
+                         {"at", core::format_rfc3339_ms(t.at)},
+                         {"consult_call_id", t.consult_call_id}});
   json j = {
       {"call_id", r.call_id},
       {"direction", std::string(core::to_string(r.direction))},
@@ -66,6 +67,7 @@ json to_json(const core::CallRecord& r) {
       {"hangup_cause", r.hangup_cause},
       {"transfers", transfers},
       {"pbx", r.pbx},
+      {"parent_call_id", r.parent_call_id},
   };
   if (r.incomplete) j["incomplete"] = true;
   return j;
@@ -102,10 +104,12 @@ std::optional<core::CallRecord> record_from_json(const json& j) {
         tr.type = t.value("type", "");
         tr.from_agent = t.value("from_agent", "");
         tr.to = t.value("to", "");
+        tr.consult_call_id = t.value("consult_call_id", "");
         if (auto at = time_from(t.value("at", json())); at) tr.at = *at;
         r.transfers.push_back(std::move(tr));
       }
     r.pbx = j.value("pbx", "");
+    r.parent_call_id = j.value("parent_call_id", "");
     r.incomplete = j.value("incomplete", false);
     return r;
   } catch (const nlohmann::json::exception&) {
@@ -121,6 +125,15 @@ json to_json(const core::CallEvent& e) {
             {"call", to_json(e.call)}};
   if (!e.agent.empty()) j["agent"] = e.agent;
   if (!e.reason.empty()) j["reason"] = e.reason;
+  if (e.kind == core::CallEventKind::Queued || e.kind == core::CallEventKind::Abandoned)
+    j["position"] = e.position;
+  if (e.kind == core::CallEventKind::Transferred && !e.call.transfers.empty()) {
+    const auto& t = e.call.transfers.back();
+    j["transfer"] = {{"type", t.type},
+                     {"from_agent", t.from_agent},
+                     {"to", t.to},
+                     {"consult_call_id", t.consult_call_id}};
+  }
   return j;
 }
 

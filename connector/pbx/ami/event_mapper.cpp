@@ -191,6 +191,8 @@ constexpr EventSpec kSpecs[] = {
     {"Unhold", K::Unhold, "", ""},
     {"VarSet", K::VarSet, "", ""},
     {"Cdr", K::Cdr, "", ""},
+    {"Pickup", K::Pickup, "", "Target"},
+    {"Newexten", K::ApplicationStarted, "", ""},
     {"CoreShowChannel", K::ResyncChannel, "", ""},
     {"CoreShowChannelsComplete", K::ResyncComplete, "", ""},
 };
@@ -231,6 +233,24 @@ bool map_frame(const Frame& f, core::Timestamp arrival, PbxEvent& e, MapperStats
       }
     bool wanted = false;
     for (const auto& v : options.variables) wanted = wanted || iequals(v, var);
+    if (!wanted) {
+      ++stats.ignored;
+      return false;
+    }
+  }
+  if (spec->kind == K::ApplicationStarted) {
+    // Newexten is the commonest event on the wire: keep only the dialplan
+    // applications that change a call's outcome (VoiceMail). "Application"
+    // is near the end of the frame.
+    std::string_view app;
+    const auto hs = f.headers();
+    for (auto it = hs.rbegin(); it != hs.rend(); ++it)
+      if (iequals(it->key, "Application")) {
+        app = it->value;
+        break;
+      }
+    bool wanted = false;
+    for (const auto& a : options.applications) wanted = wanted || iequals(a, app);
     if (!wanted) {
       ++stats.ignored;
       return false;
@@ -305,7 +325,10 @@ bool map_frame(const Frame& f, core::Timestamp arrival, PbxEvent& e, MapperStats
                         cdr_answer = value;
                       break;
                     case 11:
-                      if (iequals(key, "Disposition")) e.cdr_answered = value == "ANSWERED";
+                      if (iequals(key, "Disposition"))
+                        e.cdr_answered = value == "ANSWERED";
+                      else if (iequals(key, "Application"))
+                        e.text.assign(value);
                       break;
                     case 14:
                       if (iequals(key, "BridgeUniqueid")) e.bridge_id.assign(value);

@@ -25,6 +25,8 @@ struct MapperStats {
 struct MapperOptions {
   // Channel variables worth keeping (VarSet); others are noise.
   std::vector<std::string> variables{"CTI_CALL_ID"};
+  // Dialplan applications worth knowing about (Newexten); others are noise.
+  std::vector<std::string> applications{"VoiceMail"};
   // Bit i set = map events of PbxEventKind i; others are counted as ignored
   // before any field is read (the pipeline passes what its consumer uses).
   std::uint64_t kinds = ~std::uint64_t{0};

@@ -55,6 +55,27 @@ TEST_P(Golden, RecordsAndEventsMatchTheCapture) {
             << " why: " << golden["why"].value(field, nlohmann::json()).dump();
     }
   }
+  if (golden.value("all_events", false)) {
+    // Every event, in emission order, with the fields the golden file names.
+    ASSERT_EQ(result.events.size(), golden["events"].size()) << GetParam();
+    for (std::size_t i = 0; i < result.events.size(); ++i) {
+      const auto got = cti::json::to_json(result.events[i]);
+      const auto& want = golden["events"][i];
+      const std::string where = GetParam() + " events[" + std::to_string(i) + "]";
+      const auto why = golden["why"].value("events[" + std::to_string(i) + "]", nlohmann::json());
+      EXPECT_EQ(got["call"]["call_id"], want["call_id"]) << where << " why: " << why.dump();
+      EXPECT_EQ(got["type"], want["type"]) << where << " why: " << why.dump();
+      EXPECT_EQ(got["occurred_at"], want["occurred_at"]) << where << " why: " << why.dump();
+      for (const char* field : {"agent", "reason", "position"})
+        if (want.contains(field))
+          EXPECT_EQ(got.value(field, nlohmann::json()), want[field])
+              << where << " " << field << " why: " << why.dump();
+      if (want.contains("transfer"))
+        for (const auto& [k, v] : want["transfer"].items())
+          EXPECT_EQ(got["transfer"].value(k, nlohmann::json()), v) << where << " transfer." << k;
+    }
+    return;
+  }
   // Events: ringing / answered / ended in order (other kinds are checked by invariants).
   std::vector<std::pair<std::string, std::string>> got_events;
   for (const auto& e : result.events) {
@@ -112,6 +133,10 @@ std::vector<std::string> golden_files() {
   return {"a_inbound_answered.json",
           "b_inbound_missed_noanswer.json",
           "c_inbound_busy.json",
+          "d_queue_answered.json",
+          "e_queue_abandon.json",
+          "f_blind_transfer.json",
+          "g_attended_transfer.json",
           "h_click_to_call.json",
           "i_outbound_congestion.json",
           "i2_outbound_unallocated.json",
@@ -119,6 +144,9 @@ std::vector<std::string> golden_files() {
           "j_outbound_agent_direct.json",
           "k_internal.json",
           "timestamped_a_inbound_answered.json",
+          "timestamped_d_queue_answered.json",
+          "timestamped_f_blind_transfer.json",
+          "timestamped_g_attended_transfer.json",
           "timestamped_h_click_to_call.json"};
 }
 
