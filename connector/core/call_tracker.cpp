@@ -598,7 +598,15 @@ struct CallTracker::Impl {
     for (auto& [agent, st] : c.agent_states)
       if (st.ringing)
         stop_ringing(c, agent, at, c.answered_at ? "answered_elsewhere" : "caller_left", out);
-    if (c.queue_joined) leave_queue(c, at);
+    if (c.queue_joined) {
+      // Still queued when the caller hung up, but no QueueCallerAbandon
+      // reached us (lost while disconnected): abandoned all the same.
+      leave_queue(c, at);
+      if (c.origin_gone && !c.answered_at && !c.abandoned) {
+        c.abandoned = true;
+        emit(c, CallEventKind::Abandoned, at, {}, {}, out);
+      }
+    }
     CallRecord rec = snapshot(c);
     rec.ended_at = std::max(at, c.started_at);
     const Timestamp answered =

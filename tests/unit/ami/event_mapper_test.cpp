@@ -79,5 +79,54 @@ TEST(EventMapper, GarbageDurationsAreClampedOrZero) {
   EXPECT_EQ(e->hold_s, 1e7);
 }
 
+TEST(EventMapper, OnlyVoiceMailNewextenIsKept) {
+  MapperStats stats;
+  EXPECT_FALSE(map_one(
+      "Event: Newexten\r\nUniqueid: 1.1\r\nExtension: s\r\nApplication: Dial\r\n\r\n", stats));
+  auto vm = map_one(
+      "Event: Newexten\r\nChannel: Local/1001@agents-1;2\r\nUniqueid: 1.3\r\n"
+      "Extension: 1001\r\nApplication: VoiceMail\r\nAppData: 1001@default\r\n\r\n",
+      stats);
+  ASSERT_TRUE(vm);
+  EXPECT_EQ(vm->kind, core::PbxEventKind::ApplicationStarted);
+  EXPECT_EQ(vm->text, "VoiceMail");
+  EXPECT_EQ(vm->channel.uniqueid, "1.3");
+}
+
+TEST(EventMapper, PickupNamesPickerAndTarget) {
+  MapperStats stats;
+  auto e = map_one(
+      "Event: Pickup\r\nChannel: PJSIP/1003-3\r\nUniqueid: 2.1\r\nLinkedid: 2.1\r\n"
+      "TargetChannel: PJSIP/1001-2\r\nTargetUniqueid: 1.2\r\nTargetLinkedid: 1.1\r\n\r\n",
+      stats);
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->kind, core::PbxEventKind::Pickup);
+  EXPECT_EQ(e->channel.uniqueid, "2.1");
+  EXPECT_EQ(e->peer.uniqueid, "1.2");
+  EXPECT_EQ(e->peer.linkedid, "1.1");
+}
+
+TEST(EventMapper, TransfersNameTheirChannelsAndTarget) {
+  MapperStats stats;
+  auto blind = map_one(
+      "Event: BlindTransfer\r\nResult: Success\r\nTransfererChannel: Local/1001@agents-1;1\r\n"
+      "TransfererUniqueid: 1.2\r\nTransfereeChannel: PJSIP/trunk-1\r\nTransfereeUniqueid: 1.1\r\n"
+      "IsExternal: Yes\r\nContext: internal\r\nExtension: 1002\r\n\r\n",
+      stats);
+  ASSERT_TRUE(blind);
+  EXPECT_EQ(blind->channel.uniqueid, "1.2");
+  EXPECT_EQ(blind->peer.uniqueid, "1.1");
+  EXPECT_EQ(blind->text, "1002");
+  EXPECT_EQ(blind->variable, "Success");
+  auto attended = map_one(
+      "Event: AttendedTransfer\r\nResult: Fail\r\nOrigTransfererUniqueid: 1.2\r\n"
+      "SecondTransfererUniqueid: 3.1\r\nDestType: Bridge\r\n\r\n",
+      stats);
+  ASSERT_TRUE(attended);
+  EXPECT_EQ(attended->channel.uniqueid, "1.2");
+  EXPECT_EQ(attended->peer.uniqueid, "3.1");
+  EXPECT_EQ(attended->variable, "Fail");
+}
+
 }  // namespace
 }  // namespace cti::pbx::ami
