@@ -76,7 +76,7 @@ struct Channel {
   // Linkedid, or "<linkedid>/consult-<n>" for a consultation leg.
   std::string uniqueid, linkedid, name, caller_num, connected_num, exten;
   ChannelName parsed;
-  std::string agent;  // agent extension this channel belongs to, "" if none
+  std::string agent;     // agent extension this channel belongs to, "" if none
   bool dialled = false;  // the destination of a DialBegin we saw
   int state = -1;
   Timestamp created{};
@@ -492,10 +492,10 @@ struct CallTracker::Impl {
 
   void on_state(const PbxEvent& ev, Channel& ch, Call& call, TrackerOutput& out) {
     ch.state = ev.channel.state;
-    Call& c = (ch.state == kStateRinging || ch.state == kStateUp) &&
-                      is_unannounced_consultation(call, ch)
-                  ? start_consultation(call, ch, nullptr)
-                  : call;
+    Call& c =
+        (ch.state == kStateRinging || ch.state == kStateUp) && is_unannounced_consultation(call, ch)
+            ? start_consultation(call, ch, nullptr)
+            : call;
     if (ch.state == kStateBusy && !ch.agent.empty() && !is_origin_leg(c, ch)) c.busy = true;
     if (is_origin_leg(c, ch)) {
       // Click-to-call: the agent picked up their own phone; the call itself
@@ -553,9 +553,10 @@ struct CallTracker::Impl {
     }
     if (!dest->agent.empty()) {
       const std::string reason = status == "NOANSWER" ? "timeout"
-                                 : status == "CANCEL" ? (c->origin_gone ? "caller_left" : "cancelled")
-                                 : status == "BUSY"   ? "busy"
-                                                      : "failed";
+                                 : status == "CANCEL"
+                                     ? (c->origin_gone ? "caller_left" : "cancelled")
+                                 : status == "BUSY" ? "busy"
+                                                    : "failed";
       stop_ringing(*c, dest->agent, ev.at, reason, out);
     }
   }

@@ -53,12 +53,12 @@ enum class PbxEventKind : std::uint8_t {
   LocalOptimizationEnd,
   Hold,
   Unhold,
-  VarSet,          // variable, text = value (only variables the mapper keeps)
-  Cdr,             // channel.uniqueid; start/answer/end in cdr_* fields
-  Pickup,          // channel = the picking-up channel, peer = the ringing channel picked up
+  VarSet,              // variable, text = value (only variables the mapper keeps)
+  Cdr,                 // channel.uniqueid; start/answer/end in cdr_* fields
+  Pickup,              // channel = the picking-up channel, peer = the ringing channel picked up
   ApplicationStarted,  // Newexten of a watched dialplan app (text = app, e.g. VoiceMail)
-  ResyncChannel,   // CoreShowChannel: a live channel reported after (re)connect
-  ResyncComplete,  // CoreShowChannelsComplete
+  ResyncChannel,       // CoreShowChannel: a live channel reported after (re)connect
+  ResyncComplete,      // CoreShowChannelsComplete
 };
 
 std::string_view to_string(PbxEventKind kind);
