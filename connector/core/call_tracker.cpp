@@ -686,6 +686,7 @@ struct CallTracker::Impl {
         break;
       case PbxEventKind::QueueCallerAbandon:
         leave_queue(c, ev.at);
+        c.origin_gone = true;  // members still ringing stop because the caller left
         if (c.answered_at || c.abandoned) break;
         c.abandoned = true;
         emit(c, CallEventKind::Abandoned, ev.at, {}, {}, out).position = ev.position;
@@ -1021,5 +1022,24 @@ std::vector<CallRecord> CallTracker::live_calls() const {
 }
 
 const TrackerStats& CallTracker::stats() const { return impl_->stats; }
+
+std::string CallTracker::check_consistency() const {
+  std::unordered_map<std::string, std::size_t> counted;
+  for (const auto& [uid, ch] : impl_->channels) {
+    if (uid != ch.uniqueid) return "channel " + uid + " stored under another uniqueid";
+    if (!impl_->calls.count(ch.linkedid))
+      return "channel " + uid + " belongs to no live call (" + ch.linkedid + ")";
+    ++counted[ch.linkedid];
+  }
+  for (const auto& [key, c] : impl_->calls) {
+    if (key != c.linkedid) return "call " + key + " stored under another key";
+    const std::size_t n = counted.count(key) ? counted.at(key) : 0;
+    if (n != c.live)
+      return "call " + c.call_id + " counts " + std::to_string(c.live) + " live channels, has " +
+             std::to_string(n);
+    if (n == 0) return "call " + c.call_id + " is live with no channel";
+  }
+  return {};
+}
 
 }  // namespace cti::core

@@ -73,6 +73,10 @@ class CallTracker {
   // Current state of live calls (ended_at empty), e.g. for the end of a replay.
   std::vector<CallRecord> live_calls() const;
   const TrackerStats& stats() const;
+  // Empty when the internal state is consistent: every channel belongs to
+  // exactly one live call and each call's live-channel count matches. For
+  // property tests and fuzzing (O(channels)).
+  std::string check_consistency() const;
 
  private:
   struct Impl;
