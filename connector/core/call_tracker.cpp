@@ -110,7 +110,8 @@ struct CallTracker::Impl {
     // Uniqueids and Local pair names of the external party (outbound); a
     // handful at most, so a vector beats a tree.
     std::vector<std::string> external;
-    std::size_t live = 0;  // channels of this call not hung up yet
+    // Uniqueids of this call's channels not hung up yet (a handful).
+    std::vector<std::string> members;
     bool any_agent_dialled = false, busy = false, failed_dial = false;
     int customer_cause = 0, any_cause = 0;
     bool incomplete = false;
@@ -269,7 +270,7 @@ struct CallTracker::Impl {
     ch.state = info.state;
     ch.resync_generation = resync_generation;
     if (inserted) ch.created = created;
-    if (inserted) ++c.live;
+    if (inserted) c.members.push_back(ch.uniqueid);
     if (ch.uniqueid == linkedid && c.origin_uid.empty()) {
       c.origin_uid = ch.uniqueid;
       c.origin_pair = ch.parsed.pair_key;
@@ -292,12 +293,19 @@ struct CallTracker::Impl {
     return it == calls.end() ? nullptr : &it->second;
   }
 
+  static void drop_member(Call& c, const std::string& uid) {
+    auto it = std::find(c.members.begin(), c.members.end(), uid);
+    if (it == c.members.end()) return;
+    *it = std::move(c.members.back());
+    c.members.pop_back();
+  }
+
   // Re-homes a live channel (consultation legs, transfers, pickups).
   static void move_channel(Channel& ch, Call& from, Call& to) {
     if (&from == &to) return;
     ch.linkedid = to.linkedid;
-    if (from.live > 0) --from.live;
-    ++to.live;
+    drop_member(from, ch.uniqueid);
+    to.members.push_back(ch.uniqueid);
   }
 
   // Both halves of a Local pair (or just the channel) of call `c`.
@@ -307,16 +315,16 @@ struct CallTracker::Impl {
       if (Channel* self = find_channel(ch.uniqueid)) legs.push_back(self);
       return legs;
     }
-    for (auto& [uid, other] : channels)
-      if (other.linkedid == c.linkedid && other.parsed.pair_key == ch.parsed.pair_key)
-        legs.push_back(&other);
+    for (const auto& uid : c.members)
+      if (Channel* other = find_channel(uid); other && other->parsed.pair_key == ch.parsed.pair_key)
+        legs.push_back(other);
     return legs;
   }
 
   std::vector<Channel*> channels_of(const Call& c) {
     std::vector<Channel*> out;
-    for (auto& [uid, ch] : channels)
-      if (ch.linkedid == c.linkedid) out.push_back(&ch);
+    for (const auto& uid : c.members)
+      if (Channel* ch = find_channel(uid)) out.push_back(ch);
     return out;
   }
 
@@ -575,10 +583,10 @@ struct CallTracker::Impl {
     if (is_origin_leg(c, ch)) c.origin_gone = true;
     if (!ch.agent.empty() && !is_origin_leg(c, ch))
       stop_ringing(c, ch.agent, ev.at, c.origin_gone ? "caller_left" : "hangup", out);
-    if (c.live > 0) --c.live;
+    drop_member(c, ch.uniqueid);
     remember_gone(ch.uniqueid);
     channels.erase(ch.uniqueid);  // `ch` is dangling from here on
-    if (c.live == 0) end_call(c, ev.at, out);
+    if (c.members.empty()) end_call(c, ev.at, out);
   }
 
   // The last kRecentlyGone channels that hung up.
@@ -766,7 +774,6 @@ struct CallTracker::Impl {
       else if (ch->state == kStateRinging)
         agent_ringing(*c, ch->agent, ev.at, out);
     }
-    k->live = 0;
     end_call(*k, ev.at, out);
   }
 
@@ -784,7 +791,7 @@ struct CallTracker::Impl {
     const std::string agent = picker->agent;
     if (own && own != c) {
       for (Channel* leg : leg_channels(*own, *picker)) move_channel(*leg, *own, *c);
-      if (own->live == 0) {
+      if (own->members.empty()) {
         // The picker's "*8" call was never a conversation of its own.
         if (own->seq == 0) {
           forget_call_id(own->call_id);
@@ -885,7 +892,7 @@ struct CallTracker::Impl {
         continue;
       }
       c->incomplete = true;
-      const bool last = c->live == 1;
+      const bool last = c->members.size() == 1;
       PbxEvent hangup;
       hangup.kind = PbxEventKind::Hangup;
       hangup.at = ev.at;
@@ -1034,10 +1041,15 @@ std::string CallTracker::check_consistency() const {
   for (const auto& [key, c] : impl_->calls) {
     if (key != c.linkedid) return "call " + key + " stored under another key";
     const std::size_t n = counted.count(key) ? counted.at(key) : 0;
-    if (n != c.live)
-      return "call " + c.call_id + " counts " + std::to_string(c.live) + " live channels, has " +
-             std::to_string(n);
+    if (n != c.members.size())
+      return "call " + c.call_id + " counts " + std::to_string(c.members.size()) +
+             " live channels, has " + std::to_string(n);
     if (n == 0) return "call " + c.call_id + " is live with no channel";
+    for (const auto& uid : c.members) {
+      auto it = impl_->channels.find(uid);
+      if (it == impl_->channels.end() || it->second.linkedid != key)
+        return "call " + c.call_id + " lists channel " + uid + " that is not its own";
+    }
   }
   return {};
 }

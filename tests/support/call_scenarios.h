@@ -427,8 +427,7 @@ class InterleavedStream {
         now_us_ += 100 + std::int64_t(gen_.pick(50000));
         e.at = core::from_unix_micros(now_us_);
         e.pbx_time = true;
-        current_ = e;
-        return &current_;
+        return &e;  // valid until the next call (the call's events stay put)
       }
       finished_.push_back(std::move(c));
       live_[i] = std::move(live_.back());
@@ -449,7 +448,6 @@ class InterleavedStream {
   ScenarioGenerator& gen_;
   std::uint64_t total_, started_ = 0;
   std::vector<ScriptedCall> live_, finished_;
-  core::PbxEvent current_;
   std::int64_t now_us_ = 1'800'000'000'000'000;
 };
 
