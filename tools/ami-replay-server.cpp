@@ -346,6 +346,8 @@ class Session : public std::enable_shared_from_this<Session> {
             events_on_ ? "Events On" : "Events Off");
     } else if (iequals(action, "CoreShowChannels")) {
       reply(core_show_channels(id), "channel list");
+    } else if (iequals(action, "Status")) {
+      reply(status(id, header_ci(h, "Variables")), "channel status");
     } else if (iequals(action, "Originate")) {
       log("[conn %d] originate Channel=%s Context=%s Exten=%s CallerID=%s", id_,
           header_ci(h, "Channel").c_str(), header_ci(h, "Context").c_str(),
@@ -397,6 +399,40 @@ class Session : public std::enable_shared_from_this<Session> {
     out += "Event: CoreShowChannelsComplete\r\n";
     if (!id.empty()) out += "ActionID: " + id + "\r\n";
     out += "EventList: Complete\r\nListItems: " + std::to_string(live.size()) + "\r\n\r\n";
+    return out;
+  }
+
+  // Asterisk's Status action: one Status event per live channel with the
+  // requested channel variables ("Variable: NAME=value"), then StatusComplete.
+  std::string status(const std::string& id, const std::string& variables) {
+    std::string out = response("Success", id,
+                               {{"EventList", "start"}, {"Message", "Channel status will follow"}});
+    std::vector<std::string> wanted;
+    for (std::size_t pos = 0; pos <= variables.size();) {
+      const auto comma = std::min(variables.find(',', pos), variables.size());
+      if (comma > pos) wanted.push_back(variables.substr(pos, comma - pos));
+      pos = comma + 1;
+    }
+    const auto& live = replay_.table.live();
+    for (const auto& ch : live) {
+      out += "Event: Status\r\nPrivilege: Call\r\n";
+      if (!id.empty()) out += "ActionID: " + id + "\r\n";
+      for (std::size_t i = 0; i < cti::tools::kChannelFields.size(); ++i) {
+        std::string_view name = cti::tools::kChannelFields[i];
+        if (name == "Duration" || name == "ApplicationData") continue;
+        if (name == "BridgeId") name = "BridgeID";
+        out.append(name).append(": ").append(ch.values[i]).append("\r\n");
+      }
+      out += "Seconds: " + std::to_string(long(replay_.now_t - ch.created_t)) + "\r\n";
+      for (const auto& v : wanted)
+        if (const std::string* value = ch.variable(v))
+          out += "Variable: " + v + "=" + *value + "\r\n";
+      out += "\r\n";
+    }
+    out += "Event: StatusComplete\r\n";
+    if (!id.empty()) out += "ActionID: " + id + "\r\n";
+    out += "EventList: Complete\r\nListItems: " + std::to_string(live.size()) +
+           "\r\nItems: " + std::to_string(live.size()) + "\r\n\r\n";
     return out;
   }
 

@@ -97,6 +97,7 @@ int run(const config::Config& config, const RunOptions& options) {
       const auto events = s->list_events(call_id);
       return events.empty() ? 0 : events.back().seq;
     };
+    tc.stored_call = [s](const std::string& call_id) { return s->get_call(call_id); };
     auto pipeline =
         std::make_unique<PbxPipeline>(pbx.name, std::move(tc), dispatcher, *store, metrics);
     auto h = std::make_shared<PbxHealth>();

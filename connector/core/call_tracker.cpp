@@ -130,6 +130,7 @@ struct CallTracker::Impl {
     std::string consult_key;
     int consults = 0;
     std::string parent_key, parent_call_id;
+    bool adopted_in_resync = false;  // created from the channel list, nothing sent since
   };
 
   TrackerConfig cfg;
@@ -860,11 +861,26 @@ struct CallTracker::Impl {
     // A channel that appeared while we were away: adopt it with what the
     // PBX still knows (its age gives an approximate start).
     const Timestamp created = ev.at - std::chrono::microseconds(std::int64_t(ev.hold_s * 1e6));
+    const bool new_call =
+        !calls.count(ev.channel.linkedid.empty() ? ev.channel.uniqueid : ev.channel.linkedid);
     add_channel(ev, ev.channel, created);
     Channel* ch = find_channel(ev.channel.uniqueid);
     Call* c = ch ? call_of(*ch) : nullptr;
     if (!ch || !c) return;
-    if (c->seq == 0 && cfg.last_seq) c->seq = cfg.last_seq(c->call_id);
+    if (new_call) {
+      c->adopted_in_resync = true;
+      if (cfg.last_seq) c->seq = cfg.last_seq(c->call_id);
+      restore_from_store(*c);
+    }
+    if (c->adopted_in_resync && ev.variable == cfg.link_variable && !ev.text.empty() &&
+        ev.text != c->call_id) {
+      // The click-to-call's own id (Status reports the variable): the store
+      // knows the call by it, so its seq continues there.
+      forget_call_id(c->call_id);
+      c->call_id = unique_call_id(ev.text);
+      c->seq = cfg.last_seq ? cfg.last_seq(c->call_id) : 0;
+      restore_from_store(*c);
+    }
     if (c->started_at > created) c->started_at = created;
     if (ch->state == kStateUp && !ch->agent.empty() && !is_origin_leg(*c, *ch)) {
       auto& st = c->agent_states[ch->agent];
@@ -877,9 +893,29 @@ struct CallTracker::Impl {
     }
   }
 
+  // What was already sent about an adopted call is the truth: keep it.
+  void restore_from_store(Call& c) {
+    if (!cfg.stored_call) return;
+    const auto rec = cfg.stored_call(c.call_id);
+    if (!rec) return;
+    c.started_at = rec->started_at;
+    if (rec->answered_at) c.answered_at = rec->answered_at;
+    for (const auto& agent : rec->agents) {
+      c.agent_states[agent].answered = true;
+      if (std::find(c.agents_talked.begin(), c.agents_talked.end(), agent) == c.agents_talked.end())
+        c.agents_talked.push_back(agent);
+    }
+    if (!rec->agent.empty()) c.last_answer_agent = rec->agent;
+    c.queue = rec->queue;
+    c.wait_s = rec->wait_s;
+    c.transfers = rec->transfers;
+    c.parent_call_id = rec->parent_call_id;
+  }
+
   void on_resync_complete(const PbxEvent& ev, TrackerOutput& out) {
     if (!resync_active) return;
     resync_active = false;
+    for (auto& [key, c] : calls) c.adopted_in_resync = false;
     std::vector<std::string> gone;
     for (const auto& [uid, ch] : channels)
       if (ch.resync_generation < resync_generation) gone.push_back(uid);

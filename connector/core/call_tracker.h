@@ -25,11 +25,15 @@ struct TrackerConfig {
   // call there is the phone of the agent named by its caller id (not of the
   // extension it dials).
   std::vector<std::string> internal_contexts{"internal", "from-internal"};
-  std::string link_variable = "CTI_CALL_ID";  // set on click-to-call originates
+  std::string link_variable{kCallIdVariable};  // set on click-to-call originates
   // For calls adopted after a reconnect or restart: the last seq already
   // emitted for that call id (0 if none), so seq keeps increasing and event
   // ids stay unique. Empty = 0.
   std::function<std::uint64_t(const std::string& call_id)> last_seq;
+  // For the same adopted calls: the record the store already holds (the
+  // last snapshot sent), so times, agents, queue and transfers carry on
+  // instead of being guessed from the channel list. Empty = guess.
+  std::function<std::optional<CallRecord>(const std::string& call_id)> stored_call;
 };
 
 struct TrackerOutput {

@@ -10,6 +10,10 @@
 
 namespace cti::core {
 
+// The channel variable a click-to-call Originate sets to name its call; the
+// tracker, the mapper and the resync (Status) all use this one name.
+inline constexpr std::string_view kCallIdVariable = "CTI_CALL_ID";
+
 // One channel as the PBX describes it in an event.
 struct ChannelInfo {
   std::string name;        // "PJSIP/1001-0000002a", "Local/1001@agents-00000001;1"

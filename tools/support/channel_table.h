@@ -25,6 +25,13 @@ inline constexpr std::array<std::string_view, 18> kChannelFields = {
 struct LiveChannel {
   std::array<std::string, kChannelFields.size()> values;
   double created_t = 0;
+  std::vector<std::pair<std::string, std::string>> variables;  // from VarSet, latest value
+
+  const std::string* variable(std::string_view name) const {
+    for (const auto& [k, v] : variables)
+      if (k == name) return &v;
+    return nullptr;
+  }
 
   std::string& at(std::string_view field) {
     for (std::size_t i = 0; i < kChannelFields.size(); ++i)
@@ -72,6 +79,17 @@ class ChannelTable {
       if (auto* b = find_header(f.headers, "BridgeUniqueid")) it->at("BridgeId") = *b;
     } else if (event == "BridgeLeave") {
       it->at("BridgeId").clear();
+    } else if (event == "VarSet") {
+      const std::string* name = find_header(f.headers, "Variable");
+      const std::string* value = find_header(f.headers, "Value");
+      if (name && value) {
+        auto v = std::find_if(it->variables.begin(), it->variables.end(),
+                              [&](const auto& kv) { return kv.first == *name; });
+        if (v == it->variables.end())
+          it->variables.emplace_back(*name, *value);
+        else
+          v->second = *value;
+      }
     }
   }
 

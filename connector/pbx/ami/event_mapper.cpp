@@ -195,6 +195,8 @@ constexpr EventSpec kSpecs[] = {
     {"Newexten", K::ApplicationStarted, "", ""},
     {"CoreShowChannel", K::ResyncChannel, "", ""},
     {"CoreShowChannelsComplete", K::ResyncComplete, "", ""},
+    {"Status", K::ResyncChannel, "", ""},
+    {"StatusComplete", K::ResyncComplete, "", ""},
 };
 
 const EventSpec* find_spec(std::string_view name) {
@@ -309,6 +311,8 @@ bool map_frame(const Frame& f, core::Timestamp arrival, PbxEvent& e, MapperStats
                         e.text.assign(value);
                       else if (iequals(key, "EndTime"))
                         cdr_end = value;
+                      else if (iequals(key, "Seconds"))
+                        duration = value;  // Status: the channel's age in seconds
                       break;
                     case 9:
                       if (iequals(key, "Timestamp"))
@@ -354,7 +358,17 @@ bool map_frame(const Frame& f, core::Timestamp arrival, PbxEvent& e, MapperStats
       break;
     case K::ResyncChannel:
       if (e.bridge_id.empty()) e.bridge_id.assign(bridge_id_alt);
-      e.hold_s = duration_seconds(duration);  // seconds the channel has existed
+      // Seconds the channel has existed: "HH:MM:SS" (CoreShowChannel
+      // Duration) or plain seconds (Status Seconds).
+      e.hold_s = duration.find(':') == std::string_view::npos ? to_double(duration)
+                                                              : duration_seconds(duration);
+      // Status: "Variable: CTI_CALL_ID=c2c-1" -> variable, text.
+      if (const auto eq = e.variable.find('='); eq != std::string::npos) {
+        e.text = e.variable.substr(eq + 1);
+        e.variable.resize(eq);
+      } else {
+        e.variable.clear();
+      }
       break;
     case K::AttendedTransfer:
       // The consultation target: kept as the transfer's "to".

@@ -24,7 +24,7 @@ struct MapperStats {
 
 struct MapperOptions {
   // Channel variables worth keeping (VarSet); others are noise.
-  std::vector<std::string> variables{"CTI_CALL_ID"};
+  std::vector<std::string> variables{std::string(core::kCallIdVariable)};
   // Dialplan applications worth knowing about (Newexten); others are noise.
   std::vector<std::string> applications{"VoiceMail"};
   // Bit i set = map events of PbxEventKind i; others are counted as ignored

@@ -6,6 +6,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 
+#include "connector/core/pbx_event.h"
 #include "connector/pbx/ami/md5.h"
 
 namespace cti::pbx::ami {
@@ -236,11 +237,15 @@ void Session::on_events(std::expected<OwnedFrame, std::string> reply) {
   if (!is_success(*reply)) return fail("events refused");
   backoff_.reset();
   set_state(SessionState::Up, "");
-  // Resync: the CoreShowChannel events reach on_frame like any event.
+  // Resync: the Status events (one per live channel, with the click-to-call
+  // variable, so an adopted call keeps its call id) reach on_frame like any
+  // event. Status rather than CoreShowChannels: same channel fields plus
+  // variables.
   const std::string name = config_.name;
-  send_internal({{"Action", "CoreShowChannels"}}, [name](std::expected<OwnedFrame, std::string> r) {
-    if (!r) spdlog::warn("ami[{}] CoreShowChannels: {}", name, r.error());
-  });
+  send_internal({{"Action", "Status"}, {"Variables", std::string(core::kCallIdVariable)}},
+                [name](std::expected<OwnedFrame, std::string> r) {
+                  if (!r) spdlog::warn("ami[{}] Status: {}", name, r.error());
+                });
   do_ping();
 }
 

@@ -148,7 +148,7 @@ TEST_F(E2e, KillDashNineMidCallClosesTheCallExactlyOnce) {
   // Call a replayed with its real timing: answered at ~2 s, caller hangs up
   // at ~5 s. The connector is killed right after call.answered went out; the
   // PBX side goes on, and the restarted connector must adopt the live call
-  // (CoreShowChannels), continue its seq and end it exactly once.
+  // (Status), continue its seq and end it exactly once.
   start_receiver();
   start_ami({"a_inbound_answered"}, {"--speed", "1"});
   write_config(receiver_port_);
@@ -168,6 +168,37 @@ TEST_F(E2e, KillDashNineMidCallClosesTheCallExactlyOnce) {
     if (d.body["type"] != "call.ended") continue;
     ++ended;
     EXPECT_EQ(d.body["call"]["call_id"], "main-1795878809.0");
+    EXPECT_EQ(d.body["call"]["disposition"], "answered");
+    EXPECT_EQ(d.body["call"]["agent"], "1001");
+  }
+  EXPECT_EQ(ended, 1);
+}
+
+TEST_F(E2e, KillDashNineMidClickToCallKeepsItsCallId) {
+  // Click-to-call h with real timing: the connector dies after the customer
+  // answered. The restarted connector adopts the call from Status, which
+  // reports the CTI_CALL_ID variable, so the call keeps "c2c-h-0001" and its
+  // seq instead of becoming a second call under the Linkedid.
+  start_receiver();
+  start_ami({"h_click_to_call"}, {"--speed", "1"});
+  write_config(receiver_port_);
+  start_connector();
+  ASSERT_TRUE(eventually([&] { return has_received("call.answered"); }))
+      << slurp(path("connector.err"));
+  connector_->signal(SIGKILL);
+  ASSERT_TRUE(connector_->wait_for_exit(std::chrono::seconds(10)).has_value());
+  connector_.reset();
+  start_connector();
+  ASSERT_TRUE(eventually([&] { return has_received("call.ended"); }))
+      << slurp(path("connector.err"));
+  int ended = 0;
+  std::set<std::string> keys;
+  for (const auto& d : received()) {
+    EXPECT_TRUE(keys.insert(d.key).second) << "duplicate " << d.key;
+    EXPECT_EQ(d.body["call"]["call_id"], "c2c-h-0001") << d.body.dump();
+    if (d.body["type"] != "call.ended") continue;
+    ++ended;
+    EXPECT_EQ(d.body["call"]["direction"], "outbound");
     EXPECT_EQ(d.body["call"]["disposition"], "answered");
     EXPECT_EQ(d.body["call"]["agent"], "1001");
   }
@@ -194,7 +225,7 @@ TEST_F(E2e, AmiDropMidCallReconnectsResyncsAndKeepsOneCorrectRecord) {
     EXPECT_FALSE(call.value("incomplete", false)) << "the PBX still had the call: not incomplete";
   }
   EXPECT_EQ(ended, 1);
-  EXPECT_NE(slurp(path("ami.err")).find("CoreShowChannels"), std::string::npos)
+  EXPECT_NE(slurp(path("ami.err")).find("action Status"), std::string::npos)
       << "the connector must resync after reconnecting";
 }
 
@@ -204,7 +235,7 @@ TEST_F(E2e, SighupKeepsRunningSigtermDrainsWithLogoff) {
   write_config(receiver_port_);
   start_connector();
   ASSERT_TRUE(eventually(
-      [&] { return slurp(path("ami.err")).find("CoreShowChannels") != std::string::npos; }));
+      [&] { return slurp(path("ami.err")).find("action Status") != std::string::npos; }));
   connector_->signal(SIGHUP);
   ASSERT_TRUE(
       eventually([&] { return slurp(path("connector.err")).find("SIGHUP") != std::string::npos; }));

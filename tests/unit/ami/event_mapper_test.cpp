@@ -128,5 +128,23 @@ TEST(EventMapper, TransfersNameTheirChannelsAndTarget) {
   EXPECT_EQ(attended->variable, "Fail");
 }
 
+TEST(EventMapper, StatusIsAResyncChannelWithTheCallIdVariable) {
+  MapperStats stats;
+  auto e = map_one(
+      "Event: Status\r\nChannel: Local/1001@agents-1;1\r\nChannelState: 6\r\n"
+      "Uniqueid: 1.1\r\nLinkedid: 1.1\r\nApplication: AppDial\r\nBridgeID: b-1\r\n"
+      "Seconds: 42\r\nVariable: CTI_CALL_ID=c2c-9\r\n\r\n",
+      stats);
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->kind, core::PbxEventKind::ResyncChannel);
+  EXPECT_EQ(e->variable, "CTI_CALL_ID");
+  EXPECT_EQ(e->text, "c2c-9");
+  EXPECT_EQ(e->hold_s, 42);
+  EXPECT_EQ(e->bridge_id, "b-1");
+  auto done = map_one("Event: StatusComplete\r\nEventList: Complete\r\nItems: 1\r\n\r\n", stats);
+  ASSERT_TRUE(done);
+  EXPECT_EQ(done->kind, core::PbxEventKind::ResyncComplete);
+}
+
 }  // namespace
 }  // namespace cti::pbx::ami

@@ -1,7 +1,7 @@
 #pragma once
 // A small AMI server for the session tests: plain blocking sockets on
 // 127.0.0.1 (ephemeral port) in its own thread. It answers Challenge, Login
-// (plain or MD5, checking the credentials), Events, CoreShowChannels (one
+// (plain or MD5, checking the credentials), Events, Status (one
 // channel), Ping, Logoff and any other action, and records every action it
 // receives so tests can wait on what the client did.
 #include <arpa/inet.h>
@@ -190,13 +190,14 @@ class FakeAmiServer {
                : "Error\r\nMessage: Authentication failed\r\n");
     } else if (action == "Events") {
       reply("Success\r\nEvents: On\r\n");
-    } else if (action == "CoreShowChannels") {
-      reply("Success\r\nEventList: start\r\nMessage: Channels will follow\r\n");
-      send("Event: CoreShowChannel\r\nActionID: " + id +
+    } else if (action == "Status") {
+      reply("Success\r\nEventList: start\r\nMessage: Channel status will follow\r\n");
+      send("Event: Status\r\nActionID: " + id +
            "\r\nChannel: PJSIP/1001-0000002a\r\nUniqueid: 1795878809.2\r\n"
-           "Linkedid: 1795878809.0\r\nChannelState: 6\r\n\r\n"
-           "Event: CoreShowChannelsComplete\r\nActionID: " +
-           id + "\r\nEventList: Complete\r\nListItems: 1\r\n\r\n");
+           "Linkedid: 1795878809.0\r\nChannelState: 6\r\nSeconds: 12\r\n"
+           "Variable: CTI_CALL_ID=\r\n\r\n"
+           "Event: StatusComplete\r\nActionID: " +
+           id + "\r\nEventList: Complete\r\nListItems: 1\r\nItems: 1\r\n\r\n");
     } else if (action == "Ping") {
       if (opt_.answer_ping) reply("Success\r\nPing: Pong\r\nTimestamp: 1795878809.000000\r\n");
     } else if (action == "Logoff") {

@@ -114,7 +114,7 @@ class SessionTest : public ::testing::Test {
 TEST_F(SessionTest, PlainLoginEventsOnThenResync) {
   start({}, /*md5=*/false);
   ASSERT_TRUE(wait_up());
-  ASSERT_TRUE(server_->wait([&] { return server_->count("CoreShowChannels") == 1; }));
+  ASSERT_TRUE(server_->wait([&] { return server_->count("Status") == 1; }));
   const auto actions = server_->snapshot();
   ASSERT_GE(actions.size(), 3u);
   EXPECT_EQ(actions[0].action(), "Login");
@@ -123,7 +123,8 @@ TEST_F(SessionTest, PlainLoginEventsOnThenResync) {
   EXPECT_EQ(actions[0].frame.get("AuthType"), "");
   EXPECT_EQ(actions[1].action(), "Events");
   EXPECT_EQ(actions[1].frame.get("EventMask"), "on");
-  EXPECT_EQ(actions[2].action(), "CoreShowChannels");
+  EXPECT_EQ(actions[2].action(), "Status");
+  EXPECT_EQ(actions[2].frame.get("Variables"), "CTI_CALL_ID");
   // Every action carries a distinct ActionID.
   std::set<std::string> ids;
   for (const auto& a : actions) ids.insert(a.frame.get("ActionID"));
@@ -131,10 +132,10 @@ TEST_F(SessionTest, PlainLoginEventsOnThenResync) {
   EXPECT_EQ(server_->successful_logins(), 1);
 
   // The resync list reaches on_frame; the replies to our own actions do not.
-  ASSERT_TRUE(rec_.wait([&] { return rec_.has_event("CoreShowChannelsComplete"); }));
+  ASSERT_TRUE(rec_.wait([&] { return rec_.has_event("StatusComplete"); }));
   {
     std::lock_guard lock(rec_.mu);
-    EXPECT_TRUE(rec_.has_event("CoreShowChannel"));
+    EXPECT_TRUE(rec_.has_event("Status"));
     for (const auto& f : rec_.frames) EXPECT_EQ(f.get("Response"), "") << f.get("Message");
     EXPECT_EQ(rec_.states[0].first, SessionState::Connecting);
     EXPECT_EQ(rec_.states[1].first, SessionState::LoggingIn);
@@ -204,10 +205,10 @@ TEST_F(SessionTest, EventsAreDeliveredWithArrivalTime) {
 TEST_F(SessionTest, ServerDropReconnectsAndLogsInAgain) {
   start({}, true);
   ASSERT_TRUE(wait_up());
-  ASSERT_TRUE(server_->wait([&] { return server_->count("CoreShowChannels") == 1; }));
+  ASSERT_TRUE(server_->wait([&] { return server_->count("Status") == 1; }));
   server_->drop();
   ASSERT_TRUE(wait_up(2));
-  ASSERT_TRUE(server_->wait([&] { return server_->count("CoreShowChannels") == 2; }));
+  ASSERT_TRUE(server_->wait([&] { return server_->count("Status") == 2; }));
   EXPECT_EQ(server_->successful_logins(), 2);
   EXPECT_EQ(server_->connections(), 2);
   EXPECT_EQ(session_->reconnects(), 1u);

@@ -270,3 +270,50 @@ TEST(CallPatterns, AbandonInQueueWithoutAbandonEventStillCountsAsLeft) {
   EXPECT_EQ(r.events_of("main-10.1"),
             (std::vector<std::string>{"call.queued::", "call.abandoned::", "call.ended::"}));
 }
+
+TEST(CallPatterns, RestartAdoptsAClickToCallUnderItsOwnIdWithItsStoredState) {
+  // After a restart the PBX lists the channels (Status); the originate
+  // channel carries CTI_CALL_ID. The store already holds the call.
+  CallRecord stored;
+  stored.call_id = "c2c-7";
+  stored.started_at = at_s(0);
+  stored.answered_at = at_s(4);
+  stored.agent = "1001";
+  stored.agents = {"1001"};
+  TrackerConfig config;
+  config.agents = {{"1001", "ana"}};
+  config.last_seq = [](const std::string& id) -> std::uint64_t { return id == "c2c-7" ? 3 : 0; };
+  config.stored_call = [&](const std::string& id) -> std::optional<CallRecord> {
+    if (id == "c2c-7") return stored;
+    return std::nullopt;
+  };
+  CallTracker tracker(config);
+  TrackerOutput out;
+  tracker.begin_resync();
+  auto far = chan("PJSIP/trunk-00000009", "40.3", "40.1", "+34910000001", "600111222", 6);
+  auto agent = chan("Local/1001@agents-00000001;1", "40.1", "40.1", "1001", "1001", 6);
+  auto list_far = ev(PbxEventKind::ResyncChannel, 10, far);
+  list_far.hold_s = 6;
+  tracker.on_event(list_far, out);  // listed first: the call starts under its Linkedid
+  auto list_agent = ev(PbxEventKind::ResyncChannel, 10, agent);
+  list_agent.hold_s = 10;
+  list_agent.variable = "CTI_CALL_ID";
+  list_agent.text = "c2c-7";
+  tracker.on_event(list_agent, out);
+  tracker.on_event(ev(PbxEventKind::ResyncComplete, 10), out);
+  auto end1 = ev(PbxEventKind::Hangup, 12, far);
+  end1.cause = 16;
+  tracker.on_event(end1, out);
+  tracker.on_event(ev(PbxEventKind::Hangup, 12, agent), out);
+
+  ASSERT_EQ(out.records.size(), 1u);
+  const CallRecord& rec = out.records[0];
+  EXPECT_EQ(rec.call_id, "c2c-7");
+  EXPECT_EQ(rec.answered_at, at_s(4));
+  EXPECT_EQ(rec.started_at, at_s(0));
+  EXPECT_EQ(rec.disposition, Disposition::Answered);
+  EXPECT_EQ(rec.agent, "1001");
+  ASSERT_EQ(out.events.size(), 1u);
+  EXPECT_EQ(out.events[0].call_id, "c2c-7");
+  EXPECT_EQ(out.events[0].seq, 4u) << "seq continues from the store";
+}
