@@ -5,6 +5,7 @@
 // with negative durations or ended before started, and the tracker's own
 // bookkeeping consistent (CallTracker::check_consistency).
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <map>
 #include <set>
@@ -14,6 +15,13 @@
 #include "connector/core/call_tracker.h"
 #include "connector/pbx/ami/event_mapper.h"
 #include "connector/pbx/ami/frame_parser.h"
+
+namespace {
+[[noreturn]] void fail(const char* what, const std::string& detail) {
+  std::fprintf(stderr, "invariant broken: %s: %s\n", what, detail.c_str());
+  std::abort();
+}
+}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace cti;
@@ -38,21 +46,24 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     tracker.on_event(event, out);
     for (const auto& e : out.events) {
-      if (e.seq <= last_seq[e.call_id]) std::abort();
+      if (e.seq <= last_seq[e.call_id]) fail("seq did not increase", e.call_id);
       last_seq[e.call_id] = e.seq;
-      if (e.kind == core::CallEventKind::Ended && !ended.insert(e.call_id).second) std::abort();
+      if (e.kind == core::CallEventKind::Ended && !ended.insert(e.call_id).second)
+        fail("second call.ended", e.call_id);
     }
     for (const auto& r : out.records) {
-      if (!r.ended_at || *r.ended_at < r.started_at || r.ring_s < 0 || r.talk_s < 0) std::abort();
+      if (!r.ended_at || *r.ended_at < r.started_at || r.ring_s < 0 || r.talk_s < 0)
+        fail("record times out of order", r.call_id);
       if (r.answered_at && (*r.answered_at < r.started_at || *r.answered_at > *r.ended_at))
-        std::abort();
+        fail("answered_at outside the call", r.call_id);
     }
     out.clear();
     // No channel in two calls, every call's channel list exact. Checked
     // every 16 frames: it walks all channels.
-    if ((stats.mapped & 15) == 0 && !tracker.check_consistency().empty()) std::abort();
+    if ((stats.mapped & 15) == 0)
+      if (auto why = tracker.check_consistency(); !why.empty()) fail("inconsistent", why);
   });
-  if (!tracker.check_consistency().empty()) std::abort();
+  if (auto why = tracker.check_consistency(); !why.empty()) fail("inconsistent", why);
   (void)tracker.live_calls();
   return 0;
 }

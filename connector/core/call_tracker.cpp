@@ -395,8 +395,22 @@ struct CallTracker::Impl {
   // or the talking agent dials someone else: the consultation of an
   // attended transfer. The customer's own channel dialling (blind transfer,
   // queue) is not.
+  // A consultation leaves the customer's own channels in the customer call;
+  // a call that is nothing but `dest` is not being consulted from.
+  bool keeps_other_channels(const Call& c, const Channel& dest) const {
+    for (const auto& uid : c.members) {
+      if (uid == dest.uniqueid) continue;
+      auto it = channels.find(uid);
+      if (it == channels.end()) continue;
+      if (dest.parsed.pair_key.empty() || it->second.parsed.pair_key != dest.parsed.pair_key)
+        return true;
+    }
+    return false;
+  }
+
   bool is_consultation_dial(const PbxEvent& ev, const Call& c, const Channel& dest) {
     if (!c.parent_key.empty() || !c.answered_at || !c.consult_key.empty()) return false;
+    if (!keeps_other_channels(c, dest)) return false;
     if (!dest.agent.empty() && c.agent_states.count(dest.agent) &&
         c.agent_states.at(dest.agent).answered)
       return false;
@@ -410,7 +424,8 @@ struct CallTracker::Impl {
   // nobody was seen dialling starts ringing in an answered customer call.
   bool is_unannounced_consultation(const Call& c, const Channel& ch) const {
     return !ch.dialled && !ch.agent.empty() && c.parent_key.empty() && c.answered_at &&
-           c.consult_key.empty() && !is_origin_leg(c, ch) && !c.agent_states.count(ch.agent);
+           c.consult_key.empty() && !is_origin_leg(c, ch) && !c.agent_states.count(ch.agent) &&
+           keeps_other_channels(c, ch);
   }
 
   Call& start_consultation(Call& c, Channel& dest, const Channel* src) {

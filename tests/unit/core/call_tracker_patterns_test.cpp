@@ -317,3 +317,31 @@ TEST(CallPatterns, RestartAdoptsAClickToCallUnderItsOwnIdWithItsStoredState) {
   EXPECT_EQ(out.events[0].call_id, "c2c-7");
   EXPECT_EQ(out.events[0].seq, 4u) << "seq continues from the store";
 }
+
+TEST(CallPatterns, AnAgentRingingInACallWithNobodyElseLeftIsNotAConsultation) {
+  // Found by call_tracker_fuzz: the caller and the answering agent are gone,
+  // only a Local pair nobody dialled remains and starts ringing. Taking it
+  // for a consultation emptied the customer call, which then lived on with
+  // no channel. It stays one call.
+  Feed r;
+  auto caller = trunk();
+  auto ana = chan("PJSIP/1001-00000002", "10.2", "10.1", "", "1001", 0);
+  r.feed(ev(PbxEventKind::ChannelCreated, 0, caller));
+  r.feed(ev(PbxEventKind::ChannelCreated, 0.1, ana));
+  r.feed(ev(PbxEventKind::DialBegin, 0.1, caller, ana));
+  r.state(2, ana, 6);
+  auto b1 = chan("Local/1002@agents-00000003;1", "10.3", "10.1", "", "1002", 0);
+  auto b2 = chan("Local/1002@agents-00000003;2", "10.4", "10.1", "", "1002", 4);
+  r.feed(ev(PbxEventKind::ChannelCreated, 3, b1));
+  r.feed(ev(PbxEventKind::ChannelCreated, 3, b2));
+  r.hangup(4, ana);
+  r.hangup(4, caller);
+  r.state(5, b1, 5);
+  EXPECT_EQ(r.tracker.check_consistency(), "");
+  r.hangup(6, b2);
+  r.hangup(6, b1);
+  EXPECT_EQ(r.tracker.check_consistency(), "");
+  ASSERT_EQ(r.out.records.size(), 1u);
+  EXPECT_EQ(r.out.records[0].call_id, "main-10.1");
+  EXPECT_EQ(r.tracker.active_calls(), 0u);
+}
