@@ -76,8 +76,9 @@ struct Channel {
   // Linkedid, or "<linkedid>/consult-<n>" for a consultation leg.
   std::string uniqueid, linkedid, name, caller_num, connected_num, exten;
   ChannelName parsed;
-  std::string agent;     // agent extension this channel belongs to, "" if none
-  bool dialled = false;  // the destination of a DialBegin we saw
+  std::string agent;          // agent extension this channel belongs to, "" if none
+  std::string forwarded_for;  // a forward target: the agent whose phone forwarded here
+  bool dialled = false;       // the destination of a DialBegin we saw
   int state = -1;
   Timestamp created{};
   std::uint64_t resync_generation = 0;
@@ -130,6 +131,7 @@ struct CallTracker::Impl {
     std::string consult_key;
     int consults = 0;
     std::string parent_key, parent_call_id;
+    std::string forward_agent;  // an agent's phone forwarded the call; the next dial is for them
     bool adopted_in_resync = false;  // created from the channel list, nothing sent since
   };
 
@@ -387,6 +389,12 @@ struct CallTracker::Impl {
       c->any_agent_dialled = true;
       agent_ringing(*c, dest->agent, ev.at, out);
     } else {
+      if (!c->forward_agent.empty()) {
+        // Where the agent's phone forwarded the call (a mobile, another
+        // line): whoever answers there answers for that agent.
+        for (Channel* leg : leg_channels(*c, *dest)) leg->forwarded_for = c->forward_agent;
+        c->forward_agent.clear();
+      }
       mark_external(*c, *dest);
     }
   }
@@ -538,6 +546,11 @@ struct CallTracker::Impl {
       if (!ch.agent.empty()) stop_ringing(c, ch.agent, ev.at, "voicemail", out);
       return;
     }
+    if (ch.agent.empty() && !ch.forwarded_for.empty() && ch.state == kStateUp &&
+        direction(c) != Direction::Outbound) {
+      answered(c, ch.forwarded_for, ev.at, out);
+      return;
+    }
     if (!ch.agent.empty()) {
       if (ch.state == kStateRinging) agent_ringing(c, ch.agent, ev.at, out);
       if (ch.state == kStateUp) answered(c, ch.agent, ev.at, out);
@@ -566,6 +579,12 @@ struct CallTracker::Impl {
     Call* c = call_of(*dest);
     if (!c || is_origin_leg(*c, *dest)) return;
     const std::string& status = ev.text;
+    if (!ev.variable.empty() && !dest->agent.empty()) {
+      // The agent's phone forwarded the call (Forward: where to).
+      c->forward_agent = dest->agent;
+      stop_ringing(*c, dest->agent, ev.at, "forwarded", out);
+      return;
+    }
     if (status == "BUSY") c->busy = true;
     if (status == "CONGESTION" || status == "CHANUNAVAIL") c->failed_dial = true;
     if (status == "ANSWER") {

@@ -37,14 +37,15 @@ enum class PbxEventKind : std::uint8_t {
   ConnectedLineChanged,  // NewConnectedLine
   DialBegin,             // channel dials peer (channel may be empty when originated)
   DialState,             // text = DialStatus (RINGING, PROCEEDING, ...)
-  DialEnd,            // text = DialStatus (ANSWER, BUSY, NOANSWER, CANCEL, CONGESTION, CHANUNAVAIL)
-  BridgeEnter,        // bridge_id
-  BridgeLeave,        // bridge_id
-  Hangup,             // cause (Q.850)
-  HangupRequest,      // cause
-  OriginateResponse,  // text = Response (Success/Failure), action_id, cause = Reason
-  QueueCallerJoin,    // queue, position
-  QueueCallerLeave,   // queue, position
+  DialEnd,        // text = DialStatus (ANSWER, BUSY, NOANSWER, CANCEL, CONGESTION, CHANUNAVAIL),
+                  // variable = Forward (where the dialled phone forwarded the call)
+  BridgeEnter,    // bridge_id
+  BridgeLeave,    // bridge_id
+  Hangup,         // cause (Q.850)
+  HangupRequest,  // cause
+  OriginateResponse,       // text = Response (Success/Failure), action_id, cause = Reason
+  QueueCallerJoin,         // queue, position
+  QueueCallerLeave,        // queue, position
   QueueCallerAbandon,      // queue, position, hold_s
   AgentCalled,             // queue; channel = caller, peer = member channel
   AgentConnect,            // queue; hold_s, ring_s

@@ -313,6 +313,8 @@ bool map_frame(const Frame& f, core::Timestamp arrival, PbxEvent& e, MapperStats
                         cdr_end = value;
                       else if (iequals(key, "Seconds"))
                         duration = value;  // Status: the channel's age in seconds
+                      else if (iequals(key, "Forward"))
+                        e.variable.assign(value);  // DialState/DialEnd: call forwarded there
                       break;
                     case 9:
                       if (iequals(key, "Timestamp"))

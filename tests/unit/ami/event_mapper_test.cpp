@@ -146,5 +146,18 @@ TEST(EventMapper, StatusIsAResyncChannelWithTheCallIdVariable) {
   EXPECT_EQ(done->kind, core::PbxEventKind::ResyncComplete);
 }
 
+TEST(EventMapper, DialEndKeepsWhereTheCallWasForwarded) {
+  MapperStats stats;
+  auto e = map_one(
+      "Event: DialEnd\r\nChannel: PJSIP/trunk-1\r\nUniqueid: 1.1\r\nDestChannel: PJSIP/1001-2\r\n"
+      "DestUniqueid: 1.2\r\nDestContext: agents\r\nDialStatus: CANCEL\r\nForward: "
+      "600111222\r\n\r\n",
+      stats);
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->text, "CANCEL");
+  EXPECT_EQ(e->variable, "600111222");
+  EXPECT_EQ(e->peer.context, "agents");
+}
+
 }  // namespace
 }  // namespace cti::pbx::ami

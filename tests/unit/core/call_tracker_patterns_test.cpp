@@ -345,3 +345,34 @@ TEST(CallPatterns, AnAgentRingingInACallWithNobodyElseLeftIsNotAConsultation) {
   EXPECT_EQ(r.out.records[0].call_id, "main-10.1");
   EXPECT_EQ(r.tracker.active_calls(), 0u);
 }
+
+TEST(CallPatterns, CallForwardedFromAnAgentsPhoneIsAnsweredForThatAgent) {
+  // app_dial on a 302: DialEnd CANCEL with Forward, then a DialBegin to the
+  // forward target (the agent's mobile through the trunk).
+  Feed r;
+  auto caller = trunk();
+  auto desk = chan("PJSIP/1001-00000002", "10.2", "10.1", "", "1001", 0);
+  r.feed(ev(PbxEventKind::ChannelCreated, 0, caller));
+  r.feed(ev(PbxEventKind::ChannelCreated, 0.1, desk));
+  r.feed(ev(PbxEventKind::DialBegin, 0.1, caller, desk));
+  r.state(0.2, desk, 5);
+  auto forward = ev(PbxEventKind::DialEnd, 1.0, caller, desk);
+  forward.text = "CANCEL";
+  forward.variable = "600111222";
+  r.feed(forward);
+  r.hangup(1.0, desk, 16);
+  auto mobile = chan("PJSIP/trunk-00000003", "10.3", "10.1", "+34911111111", "600111222", 0);
+  r.feed(ev(PbxEventKind::ChannelCreated, 1.1, mobile));
+  r.feed(ev(PbxEventKind::DialBegin, 1.1, caller, mobile));
+  r.state(6.0, mobile, 6);
+  r.hangup(20, mobile);
+  r.hangup(20, caller);
+  ASSERT_EQ(r.out.records.size(), 1u);
+  const CallRecord& rec = r.out.records[0];
+  EXPECT_EQ(rec.disposition, Disposition::Answered);
+  EXPECT_EQ(rec.agent, "1001");
+  EXPECT_EQ(rec.answered_at, at_s(6.0));
+  EXPECT_EQ(r.events_of("main-10.1"),
+            (std::vector<std::string>{"call.ringing:1001:", "call.ringing_stopped:1001:forwarded",
+                                      "call.answered:1001:", "call.ended:1001:"}));
+}
