@@ -66,13 +66,17 @@ TEST_P(Golden, RecordsAndEventsMatchTheCapture) {
       EXPECT_EQ(got["call"]["call_id"], want["call_id"]) << where << " why: " << why.dump();
       EXPECT_EQ(got["type"], want["type"]) << where << " why: " << why.dump();
       EXPECT_EQ(got["occurred_at"], want["occurred_at"]) << where << " why: " << why.dump();
-      for (const char* field : {"agent", "reason", "position"})
-        if (want.contains(field))
+      for (const char* field : {"agent", "reason", "position"}) {
+        if (want.contains(field)) {
           EXPECT_EQ(got.value(field, nlohmann::json()), want[field])
               << where << " " << field << " why: " << why.dump();
-      if (want.contains("transfer"))
-        for (const auto& [k, v] : want["transfer"].items())
+        }
+      }
+      if (want.contains("transfer")) {
+        for (const auto& [k, v] : want["transfer"].items()) {
           EXPECT_EQ(got["transfer"].value(k, nlohmann::json()), v) << where << " transfer." << k;
+        }
+      }
     }
     return;
   }

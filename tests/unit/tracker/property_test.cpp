@@ -113,7 +113,9 @@ TEST_P(TrackerProperties, RandomInterleavingsGiveExactRecordsAndKeepInvariants) 
                       got.queue == want.queue && transfers == want.transfers &&
                       got.parent_call_id == want.parent_call_id;
     EXPECT_TRUE(same) << "want " << describe(want) << "\n got " << describe(got);
-    if (!want.queue.empty()) EXPECT_GT(got.wait_s, 0) << got.call_id;
+    if (!want.queue.empty()) {
+      EXPECT_GT(got.wait_s, 0) << got.call_id;
+    }
   }
 }
 
