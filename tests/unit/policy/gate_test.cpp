@@ -80,8 +80,7 @@ TEST(Gate, TollFraudReasons) {
   EXPECT_EQ(codes(decide(request("+34 70 123 4567", Purpose::Service), c, {}, nullptr)),
             (std::vector<std::string>{"premium_rate", "high_risk_prefix"}));
   const auto cuba = decide(request("+53 5 1234567", Purpose::Service), c, {}, nullptr);
-  EXPECT_EQ(codes(cuba),
-            (std::vector<std::string>{"irsf_country", "country_not_allowed", "no_caller_id"}));
+  EXPECT_EQ(codes(cuba), (std::vector<std::string>{"irsf_country", "country_not_allowed"}));
   const auto france = decide(request("+33 1 42 68 53 00", Purpose::Service), c, {}, nullptr);
   EXPECT_EQ(codes(france), std::vector<std::string>{"country_not_allowed"});
   c.allowed_countries = {"ES", "GB", "FR"};
