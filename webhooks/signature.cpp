@@ -5,6 +5,8 @@
 
 #include <stdexcept>
 
+#include "connector/common/hex.h"
+
 namespace cti::webhooks {
 
 std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
@@ -13,13 +15,7 @@ std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
   if (!HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
             reinterpret_cast<const unsigned char*>(data.data()), data.size(), mac, &len))
     throw std::runtime_error("HMAC-SHA256 failed");  // OpenSSL broken: programmer/env error
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out(std::size_t{len} * 2, '0');
-  for (unsigned i = 0; i < len; ++i) {
-    out[2 * i] = kHex[mac[i] >> 4];
-    out[2 * i + 1] = kHex[mac[i] & 0x0f];
-  }
-  return out;
+  return common::to_hex(mac, len);
 }
 
 std::string sign(std::string_view secret, std::int64_t unix_seconds, std::string_view body) {

@@ -5,6 +5,8 @@
 
 #include <stdexcept>
 
+#include "connector/common/hex.h"
+
 namespace cti::api {
 namespace {
 
@@ -36,15 +38,8 @@ bool iequals(std::string_view a, std::string_view b) {
 }  // namespace
 
 std::string hash_token(std::string_view token) {
-  static constexpr char digits[] = "0123456789abcdef";
   const auto digest = sha256(token);
-  std::string out;
-  out.reserve(digest.size() * 2);
-  for (unsigned char b : digest) {
-    out += digits[b >> 4];
-    out += digits[b & 0xf];
-  }
-  return out;
+  return common::to_hex(digest.data(), digest.size());
 }
 
 std::optional<std::string_view> bearer_token(std::string_view authorization) {

@@ -1,14 +1,9 @@
 #include "connector/api/target.h"
 
+#include "connector/common/hex.h"
+
 namespace cti::api {
-namespace {
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-}  // namespace
+using common::hex_digit_value;
 
 std::expected<std::string, std::string> percent_decode(std::string_view text) {
   std::string out;
@@ -19,7 +14,7 @@ std::expected<std::string, std::string> percent_decode(std::string_view text) {
       continue;
     }
     if (i + 2 >= text.size()) return std::unexpected("truncated percent escape");
-    const int hi = hex_value(text[i + 1]), lo = hex_value(text[i + 2]);
+    const int hi = hex_digit_value(text[i + 1]), lo = hex_digit_value(text[i + 2]);
     if (hi < 0 || lo < 0) return std::unexpected("malformed percent escape");
     out += static_cast<char>(hi << 4 | lo);
     i += 2;

@@ -2,6 +2,8 @@
 
 #include <openssl/sha.h>
 
+#include "connector/common/hex.h"
+
 namespace cti::policy {
 
 std::string robinson_normalize_phone(std::string_view raw) {
@@ -25,29 +27,13 @@ Sha256 robinson_hash(std::string_view raw, std::string_view channel) {
   return out;
 }
 
-std::string to_hex(const Sha256& digest) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string s(64, '0');
-  for (std::size_t i = 0; i < digest.size(); ++i) {
-    s[2 * i] = kHex[digest[i] >> 4];
-    s[2 * i + 1] = kHex[digest[i] & 15];
-  }
-  return s;
-}
-
-namespace {
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-}  // namespace
+std::string to_hex(const Sha256& digest) { return common::to_hex(digest.data(), digest.size()); }
 
 bool from_hex(std::string_view hex, Sha256& out) {
   if (hex.size() != 64) return false;
   for (std::size_t i = 0; i < 32; ++i) {
-    const int hi = hex_value(hex[2 * i]), lo = hex_value(hex[2 * i + 1]);
+    const int hi = common::hex_digit_value(hex[2 * i]);
+    const int lo = common::hex_digit_value(hex[2 * i + 1]);
     if (hi < 0 || lo < 0) return false;
     out[i] = static_cast<std::uint8_t>(hi << 4 | lo);
   }
