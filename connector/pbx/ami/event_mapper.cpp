@@ -313,8 +313,9 @@ bool map_frame(const Frame& f, core::Timestamp arrival, PbxEvent& e, MapperStats
                         cdr_end = value;
                       else if (iequals(key, "Seconds"))
                         duration = value;  // Status: the channel's age in seconds
-                      else if (iequals(key, "Forward"))
-                        e.variable.assign(value);  // DialState/DialEnd: call forwarded there
+                      else if (iequals(key, "Forward") &&
+                               (spec->kind == K::DialEnd || spec->kind == K::DialState))
+                        e.variable.assign(value);  // where the call was forwarded
                       break;
                     case 9:
                       if (iequals(key, "Timestamp"))
@@ -333,7 +334,7 @@ bool map_frame(const Frame& f, core::Timestamp arrival, PbxEvent& e, MapperStats
                     case 11:
                       if (iequals(key, "Disposition"))
                         e.cdr_answered = value == "ANSWERED";
-                      else if (iequals(key, "Application"))
+                      else if (spec->kind == K::ApplicationStarted && iequals(key, "Application"))
                         e.text.assign(value);
                       break;
                     case 14:

@@ -159,5 +159,25 @@ TEST(EventMapper, DialEndKeepsWhereTheCallWasForwarded) {
   EXPECT_EQ(e->peer.context, "agents");
 }
 
+TEST(EventMapper, ApplicationAndForwardOnlyFillTheEventsTheyBelongTo) {
+  // OriginateResponse and CoreShowChannel carry "Application:" too; it must
+  // not overwrite the Response (text) or pose as a dial forward.
+  MapperStats stats;
+  auto orig = map_one(
+      "Event: OriginateResponse\r\nChannel: Local/1001@agents-1;1\r\nUniqueid: 1.1\r\n"
+      "Response: Success\r\nReason: 4\r\nApplication: Wait\r\n\r\n",
+      stats);
+  ASSERT_TRUE(orig);
+  EXPECT_EQ(orig->text, "Success");
+  auto listed = map_one(
+      "Event: CoreShowChannel\r\nChannel: PJSIP/1001-2\r\nUniqueid: 1.2\r\nLinkedid: 1.1\r\n"
+      "Application: Dial\r\nForward: 600111222\r\nDuration: 00:00:12\r\n\r\n",
+      stats);
+  ASSERT_TRUE(listed);
+  EXPECT_EQ(listed->text, "");
+  EXPECT_EQ(listed->variable, "");
+  EXPECT_EQ(listed->hold_s, 12);
+}
+
 }  // namespace
 }  // namespace cti::pbx::ami
