@@ -2,7 +2,6 @@
 // One PBX's event path on the io thread: AMI frame -> PbxEvent -> CallTracker
 // -> Dispatcher. Also counts AMI events by type for /metrics.
 #include <map>
-#include <set>
 #include <string>
 
 #include "connector/app/dispatcher.h"
@@ -43,11 +42,6 @@ class PbxPipeline {
   std::map<std::string, common::Counter*, std::less<>> by_type_;
   common::Counter& unknown_type_;
   bool reconciled_ = false;
-  // Calls this process's tracker emitted events for before the first
-  // resync completed: the tracker owns them, so the reconciliation (which
-  // reads the store, possibly before the writer committed their end) must
-  // never close them.
-  std::set<std::string> touched_before_reconcile_;
 };
 
 }  // namespace cti::app
