@@ -1,6 +1,7 @@
 #include "connector/core/call_tracker.h"
 
 #include <algorithm>
+#include <cctype>
 #include <deque>
 #include <set>
 #include <unordered_set>
@@ -124,7 +125,6 @@ struct CallTracker::Impl {
     bool abandoned = false;
     // Voicemail: uniqueids / Local pair keys that ran VoiceMail().
     std::vector<std::string> voicemail_legs;
-    bool voicemail = false;
     std::vector<Transfer> transfers;
     // Attended transfers: a customer call's live consultation leg, and for a
     // consultation leg the customer call it serves.
@@ -133,6 +133,7 @@ struct CallTracker::Impl {
     std::string parent_key, parent_call_id;
     std::string forward_agent;  // an agent's phone forwarded the call; the next dial is for them
     bool adopted_in_resync = false;  // created from the channel list, nothing sent since
+    bool start_from_store = false;   // started_at is the stored (exact) one
   };
 
   TrackerConfig cfg;
@@ -459,17 +460,23 @@ struct CallTracker::Impl {
     return k;
   }
 
-  static void mark_external(Call& c, const Channel& ch) {
-    c.external.push_back(ch.uniqueid);
-    if (!ch.parsed.pair_key.empty()) c.external.push_back(ch.parsed.pair_key);
+  // A leg is a Local pair (both halves) or a single device channel.
+  static const std::string& leg_key(const Channel& ch) {
+    return ch.parsed.pair_key.empty() ? ch.uniqueid : ch.parsed.pair_key;
+  }
+  static bool holds_leg(const std::vector<std::string>& legs, const Channel& ch) {
+    return std::find(legs.begin(), legs.end(), leg_key(ch)) != legs.end();
+  }
+  static void add_leg(std::vector<std::string>& legs, const Channel& ch) {
+    if (!holds_leg(legs, ch)) legs.push_back(leg_key(ch));
+  }
+  static void add_talker(Call& c, const std::string& agent) {
+    if (std::find(c.agents_talked.begin(), c.agents_talked.end(), agent) == c.agents_talked.end())
+      c.agents_talked.push_back(agent);
   }
 
-  bool is_external_leg(const Call& c, const Channel& ch) const {
-    for (const auto& key : c.external)
-      if (key == ch.uniqueid || (!ch.parsed.pair_key.empty() && key == ch.parsed.pair_key))
-        return true;
-    return false;
-  }
+  static void mark_external(Call& c, const Channel& ch) { add_leg(c.external, ch); }
+  bool is_external_leg(const Call& c, const Channel& ch) const { return holds_leg(c.external, ch); }
 
   bool is_origin_leg(const Call& c, const Channel& ch) const {
     return ch.uniqueid == c.origin_uid ||
@@ -499,9 +506,7 @@ struct CallTracker::Impl {
       if (c.answered_at) return;
       c.answered_at = at;
       c.last_answer_agent = c.origin_agent;
-      if (std::find(c.agents_talked.begin(), c.agents_talked.end(), c.origin_agent) ==
-          c.agents_talked.end())
-        c.agents_talked.push_back(c.origin_agent);
+      add_talker(c, c.origin_agent);
       emit(c, CallEventKind::Answered, at, c.origin_agent, {}, out);
       return;
     }
@@ -510,12 +515,8 @@ struct CallTracker::Impl {
     st.answered = true;
     st.ringing = false;
     if (!c.answered_at) c.answered_at = at;
-    if (dir == Direction::Internal && !c.origin_agent.empty() &&
-        std::find(c.agents_talked.begin(), c.agents_talked.end(), c.origin_agent) ==
-            c.agents_talked.end())
-      c.agents_talked.push_back(c.origin_agent);
-    if (std::find(c.agents_talked.begin(), c.agents_talked.end(), agent) == c.agents_talked.end())
-      c.agents_talked.push_back(agent);
+    if (dir == Direction::Internal && !c.origin_agent.empty()) add_talker(c, c.origin_agent);
+    add_talker(c, agent);
     c.last_answer_agent = agent;
     emit(c, CallEventKind::Answered, at, agent, {}, out);
     for (auto& [other, ost] : c.agent_states)
@@ -535,9 +536,7 @@ struct CallTracker::Impl {
       if (ch.state == kStateUp && !c.origin_agent.empty()) {
         stop_ringing(c, c.origin_agent, ev.at, "picked_up", out);
         // The placing agent is on the line even if the customer never answers.
-        if (std::find(c.agents_talked.begin(), c.agents_talked.end(), c.origin_agent) ==
-            c.agents_talked.end())
-          c.agents_talked.push_back(c.origin_agent);
+        add_talker(c, c.origin_agent);
       }
       return;
     }
@@ -665,7 +664,7 @@ struct CallTracker::Impl {
       rec.disposition = Disposition::Answered;
     } else if (c.abandoned) {
       rec.disposition = Disposition::Abandoned;
-    } else if (c.voicemail) {
+    } else if (!c.voicemail_legs.empty()) {
       rec.disposition = Disposition::Voicemail;
     } else if (c.busy) {
       rec.disposition = Disposition::Busy;
@@ -697,17 +696,16 @@ struct CallTracker::Impl {
   }
 
   bool is_voicemail_leg(const Call& c, const Channel& ch) const {
-    for (const auto& key : c.voicemail_legs)
-      if (key == ch.uniqueid || (!ch.parsed.pair_key.empty() && key == ch.parsed.pair_key))
-        return true;
-    return false;
+    return holds_leg(c.voicemail_legs, ch);
   }
 
   void on_application(const PbxEvent& ev, Channel& ch, Call& c) {
-    if (ev.text.size() != 9) return;  // only VoiceMail is mapped today
-    if (is_voicemail_leg(c, ch)) return;
-    c.voicemail_legs.push_back(ch.parsed.pair_key.empty() ? ch.uniqueid : ch.parsed.pair_key);
-    if (!c.answered_at) c.voicemail = true;
+    const std::string_view app = ev.text;
+    const bool voicemail = std::equal(app.begin(), app.end(), std::string_view("voicemail").begin(),
+                                      std::string_view("voicemail").end(), [](char a, char b) {
+                                        return std::tolower(static_cast<unsigned char>(a)) == b;
+                                      });
+    if (voicemail) add_leg(c.voicemail_legs, ch);
   }
 
   void leave_queue(Call& c, Timestamp at) {
@@ -901,43 +899,41 @@ struct CallTracker::Impl {
     Channel* ch = find_channel(ev.channel.uniqueid);
     Call* c = ch ? call_of(*ch) : nullptr;
     if (!ch || !c) return;
-    if (new_call) {
-      c->adopted_in_resync = true;
-      if (cfg.last_seq) c->seq = cfg.last_seq(c->call_id);
-      restore_from_store(*c);
-    }
-    if (c->adopted_in_resync && ev.variable == cfg.link_variable && !ev.text.empty() &&
-        ev.text != c->call_id) {
+    if (new_call) c->adopted_in_resync = true;
+    const bool renamed = c->adopted_in_resync && ev.variable == cfg.link_variable &&
+                         !ev.text.empty() && ev.text != c->call_id;
+    if (renamed) {
       // The click-to-call's own id (Status reports the variable): the store
-      // knows the call by it, so its seq continues there.
+      // knows the call by it.
       forget_call_id(c->call_id);
       c->call_id = unique_call_id(ev.text);
-      c->seq = cfg.last_seq ? cfg.last_seq(c->call_id) : 0;
-      restore_from_store(*c);
     }
-    if (c->started_at > created) c->started_at = created;
+    // Once per adopted call and id (the originate channel, listed first,
+    // carries the variable, so a click-to-call is usually read once).
+    if (new_call || renamed) load_stored(*c);
+    if (!c->start_from_store && c->started_at > created) c->started_at = created;
     if (ch->state == kStateUp && !ch->agent.empty() && !is_origin_leg(*c, *ch)) {
       auto& st = c->agent_states[ch->agent];
       st.answered = true;
       if (!c->answered_at) c->answered_at = created;
-      if (std::find(c->agents_talked.begin(), c->agents_talked.end(), ch->agent) ==
-          c->agents_talked.end())
-        c->agents_talked.push_back(ch->agent);
+      add_talker(*c, ch->agent);
       c->last_answer_agent = ch->agent;
     }
   }
 
-  // What was already sent about an adopted call is the truth: keep it.
-  void restore_from_store(Call& c) {
+  // What was already sent about an adopted call is the truth: its seq goes
+  // on, and its times, agents, queue and transfers are kept.
+  void load_stored(Call& c) {
+    c.seq = cfg.last_seq ? cfg.last_seq(c.call_id) : 0;
     if (!cfg.stored_call) return;
     const auto rec = cfg.stored_call(c.call_id);
     if (!rec) return;
+    c.start_from_store = true;
     c.started_at = rec->started_at;
     if (rec->answered_at) c.answered_at = rec->answered_at;
     for (const auto& agent : rec->agents) {
       c.agent_states[agent].answered = true;
-      if (std::find(c.agents_talked.begin(), c.agents_talked.end(), agent) == c.agents_talked.end())
-        c.agents_talked.push_back(agent);
+      add_talker(c, agent);
     }
     if (!rec->agent.empty()) c.last_answer_agent = rec->agent;
     c.queue = rec->queue;
