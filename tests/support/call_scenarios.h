@@ -16,6 +16,7 @@
 
 #include "connector/core/call_record.h"
 #include "connector/core/pbx_event.h"
+#include "tests/support/pbx_events.h"
 
 namespace cti::scenarios {
 
@@ -44,7 +45,22 @@ struct ExpectedRecord {
   std::string queue;
   std::vector<std::string> transfers;  // "type:from:to"
   std::string parent_call_id;
+  bool operator==(const ExpectedRecord&) const = default;
 };
+
+// The same fields read from a record the tracker produced.
+inline ExpectedRecord observed(const core::CallRecord& r) {
+  ExpectedRecord e;
+  e.call_id = r.call_id;
+  e.direction = r.direction;
+  e.disposition = r.disposition.value_or(core::Disposition::Missed);
+  e.agent = r.agent;
+  e.agents = r.agents;
+  e.queue = r.queue;
+  for (const auto& t : r.transfers) e.transfers.push_back(t.type + ":" + t.from_agent + ":" + t.to);
+  e.parent_call_id = r.parent_call_id;
+  return e;
+}
 
 struct ScriptedCall {
   Scenario scenario{};
@@ -239,7 +255,7 @@ class ScenarioGenerator {
         ev.push_back(state(ringing, 5));
         // C dials *8 from their own phone: a Linkedid of its own.
         const std::string P = std::to_string(++call_no_) + ".0";
-        core::ChannelInfo picker = channel("PJSIP/" + C + "-" + P, P, P, C, "*8", 4);
+        core::ChannelInfo picker = test_support::chan("PJSIP/" + C + "-" + P, P, P, C, "*8", 4);
         picker.context = "from-internal";
         ev.push_back(base(core::PbxEventKind::ChannelCreated, picker));
         core::PbxEvent pickup = base(core::PbxEventKind::Pickup, picker);
@@ -255,11 +271,12 @@ class ScenarioGenerator {
       }
       case Scenario::Outbound: {
         const std::string dest = "0044207946" + std::to_string(1000 + pick(8999));
-        core::ChannelInfo phone = channel("PJSIP/" + A + "-" + L, next_uid(L), L, A, dest, 4);
+        core::ChannelInfo phone =
+            test_support::chan("PJSIP/" + A + "-" + L, next_uid(L), L, A, dest, 4);
         phone.context = "from-internal";
         ev.push_back(base(core::PbxEventKind::ChannelCreated, phone));
         core::ChannelInfo far =
-            channel("PJSIP/trunk-" + L + "o", next_uid(L), L, "+34910000002", dest, 0);
+            test_support::chan("PJSIP/trunk-" + L + "o", next_uid(L), L, "+34910000002", dest, 0);
         ev.push_back(base(core::PbxEventKind::ChannelCreated, far));
         ev.push_back(dial_begin(phone, far));
         ev.push_back(state(far, 5));
@@ -273,7 +290,8 @@ class ScenarioGenerator {
         break;
       }
       case Scenario::Internal: {
-        core::ChannelInfo phone = channel("PJSIP/" + A + "-" + L, next_uid(L), L, A, B, 4);
+        core::ChannelInfo phone =
+            test_support::chan("PJSIP/" + A + "-" + L, next_uid(L), L, A, B, 4);
         phone.context = "from-internal";
         ev.push_back(base(core::PbxEventKind::ChannelCreated, phone));
         auto dev = device(B, L, ev);
@@ -302,18 +320,6 @@ class ScenarioGenerator {
   }
 
  private:
-  core::ChannelInfo channel(std::string name, std::string uid, std::string linkedid,
-                            std::string caller, std::string exten, int state) {
-    core::ChannelInfo c;
-    c.name = std::move(name);
-    c.uniqueid = std::move(uid);
-    c.linkedid = std::move(linkedid);
-    c.caller_num = std::move(caller);
-    c.exten = std::move(exten);
-    c.context = "from-pstn";
-    c.state = state;
-    return c;
-  }
   std::string next_uid(const std::string& L) {
     return uid_ == 0 ? (++uid_, L) : L + "-" + std::to_string(uid_++);
   }
@@ -354,8 +360,8 @@ class ScenarioGenerator {
   core::ChannelInfo inbound_trunk(const std::string& L, std::vector<core::PbxEvent>& ev) {
     // A small pool of callers, like real traffic (repeat callers).
     const std::string caller = "+3491" + std::to_string(1000000 + pick(1000));
-    core::ChannelInfo t = channel("PJSIP/trunk-" + L, next_uid(L), L, caller,
-                                  "9120001" + std::to_string(10 + pick(90)), 4);
+    core::ChannelInfo t = test_support::chan("PJSIP/trunk-" + L, next_uid(L), L, caller,
+                                             "9120001" + std::to_string(10 + pick(90)), 4);
     ev.push_back(base(core::PbxEventKind::ChannelCreated, t));
     return t;
   }
@@ -363,9 +369,9 @@ class ScenarioGenerator {
                            std::vector<core::PbxEvent>& ev) {
     const std::string uid = next_uid(L);
     // Device names end in "-<unique>" with no other '-' after the resource.
-    core::ChannelInfo d =
-        channel("PJSIP/" + ext + "-" + std::to_string(call_no_) + "x" + std::to_string(uid_), uid,
-                L, "", ext, 0);
+    core::ChannelInfo d = test_support::chan(
+        "PJSIP/" + ext + "-" + std::to_string(call_no_) + "x" + std::to_string(uid_), uid, L, "",
+        ext, 0);
     d.context = "agents";
     ev.push_back(base(core::PbxEventKind::ChannelCreated, d));
     return d;
@@ -376,8 +382,8 @@ class ScenarioGenerator {
                                                              std::vector<core::PbxEvent>& ev) {
     const std::string base_name =
         "Local/" + ext + "@" + context + "-" + L + "x" + std::to_string(uid_);
-    core::ChannelInfo one = channel(base_name + ";1", next_uid(L), L, "", ext, 0);
-    core::ChannelInfo two = channel(base_name + ";2", next_uid(L), L, "", ext, 4);
+    core::ChannelInfo one = test_support::chan(base_name + ";1", next_uid(L), L, "", ext, 0);
+    core::ChannelInfo two = test_support::chan(base_name + ";2", next_uid(L), L, "", ext, 4);
     one.context = two.context = context;
     ev.push_back(base(core::PbxEventKind::ChannelCreated, one));
     ev.push_back(base(core::PbxEventKind::ChannelCreated, two));

@@ -40,9 +40,7 @@ TEST_P(CaptureSplit, SocketReplayGivesTheFileReplayRecords) {
   write_config(receiver_port_);
   start_connector();
 
-  core::TrackerConfig tc;
-  tc.pbx = "main";
-  tc.agents = {{"1001", "ana"}, {"1002", "ben"}, {"1003", "eva"}};
+  const core::TrackerConfig tc = tracker_config();
   std::map<std::string, std::pair<json, bool>> want;  // call_id -> record, pbx-timed
   for (const auto& name : kAll) {
     const auto file = capture(name);

@@ -197,6 +197,28 @@ class E2e : public ::testing::Test {
     return false;
   }
 
+  // Replays `capture` with its real timing, kills the connector (SIGKILL)
+  // once call.answered went out, restarts it on the same database while the
+  // replay goes on, and waits for call.ended. No idempotency key may arrive
+  // twice.
+  void kill_after_answer_and_restart(const std::string& capture) {
+    start_receiver();
+    start_ami({capture}, {"--speed", "1"});
+    write_config(receiver_port_);
+    start_connector();
+    ASSERT_TRUE(eventually([&] { return has_received("call.answered"); }))
+        << slurp(path("connector.err"));
+    connector_->signal(SIGKILL);
+    ASSERT_TRUE(connector_->wait_for_exit(std::chrono::seconds(10)).has_value());
+    connector_.reset();
+    start_connector();
+    ASSERT_TRUE(eventually([&] { return has_received("call.ended"); }))
+        << slurp(path("connector.err"));
+    std::set<std::string> keys;
+    for (const auto& d : received())
+      EXPECT_TRUE(keys.insert(d.key).second) << "duplicate " << d.key;
+  }
+
   httplib::Result api_get(const std::string& target, bool auth = true) const {
     httplib::Client c("127.0.0.1", api_port_);
     c.set_read_timeout(10, 0);
@@ -207,11 +229,17 @@ class E2e : public ::testing::Test {
 
   // What the tracker emits for these captures (same code path, no timing):
   // (call_id, seq) -> type.
-  static std::map<std::pair<std::string, std::uint64_t>, std::string> expected_events(
-      const std::vector<std::string>& captures) {
+  // The tracker settings write_config() gives the connector.
+  static core::TrackerConfig tracker_config() {
     core::TrackerConfig tc;
     tc.pbx = "main";
     tc.agents = {{"1001", "ana"}, {"1002", "ben"}, {"1003", "eva"}};
+    return tc;
+  }
+
+  static std::map<std::pair<std::string, std::uint64_t>, std::string> expected_events(
+      const std::vector<std::string>& captures) {
+    const core::TrackerConfig tc = tracker_config();
     std::map<std::pair<std::string, std::uint64_t>, std::string> out;
     for (const auto& c : captures) {
       const auto r = pbx::ami::replay_bytes(slurp(capture(c)), tc, std::nullopt, {});

@@ -149,22 +149,9 @@ TEST_F(E2e, KillDashNineMidCallClosesTheCallExactlyOnce) {
   // at ~5 s. The connector is killed right after call.answered went out; the
   // PBX side goes on, and the restarted connector must adopt the live call
   // (Status), continue its seq and end it exactly once.
-  start_receiver();
-  start_ami({"a_inbound_answered"}, {"--speed", "1"});
-  write_config(receiver_port_);
-  start_connector();
-  ASSERT_TRUE(eventually([&] { return has_received("call.answered"); }))
-      << slurp(path("connector.err"));
-  connector_->signal(SIGKILL);
-  ASSERT_TRUE(connector_->wait_for_exit(std::chrono::seconds(10)).has_value());
-  connector_.reset();
-  start_connector();  // the replay server goes on from where the stream was
-  ASSERT_TRUE(eventually([&] { return has_received("call.ended"); }))
-      << slurp(path("connector.err"));
+  ASSERT_NO_FATAL_FAILURE(kill_after_answer_and_restart("a_inbound_answered"));
   int ended = 0;
-  std::set<std::string> keys;
   for (const auto& d : received()) {
-    EXPECT_TRUE(keys.insert(d.key).second) << "duplicate " << d.key;
     if (d.body["type"] != "call.ended") continue;
     ++ended;
     EXPECT_EQ(d.body["call"]["call_id"], "main-1795878809.0");
@@ -179,22 +166,9 @@ TEST_F(E2e, KillDashNineMidClickToCallKeepsItsCallId) {
   // answered. The restarted connector adopts the call from Status, which
   // reports the CTI_CALL_ID variable, so the call keeps "c2c-h-0001" and its
   // seq instead of becoming a second call under the Linkedid.
-  start_receiver();
-  start_ami({"h_click_to_call"}, {"--speed", "1"});
-  write_config(receiver_port_);
-  start_connector();
-  ASSERT_TRUE(eventually([&] { return has_received("call.answered"); }))
-      << slurp(path("connector.err"));
-  connector_->signal(SIGKILL);
-  ASSERT_TRUE(connector_->wait_for_exit(std::chrono::seconds(10)).has_value());
-  connector_.reset();
-  start_connector();
-  ASSERT_TRUE(eventually([&] { return has_received("call.ended"); }))
-      << slurp(path("connector.err"));
+  ASSERT_NO_FATAL_FAILURE(kill_after_answer_and_restart("h_click_to_call"));
   int ended = 0;
-  std::set<std::string> keys;
   for (const auto& d : received()) {
-    EXPECT_TRUE(keys.insert(d.key).second) << "duplicate " << d.key;
     EXPECT_EQ(d.body["call"]["call_id"], "c2c-h-0001") << d.body.dump();
     if (d.body["type"] != "call.ended") continue;
     ++ended;

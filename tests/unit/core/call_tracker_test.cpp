@@ -6,33 +6,15 @@
 
 #include <map>
 
+#include "support/pbx_events.h"
+
 using namespace cti::core;
 
 namespace {
 
-Timestamp at_s(double s) { return from_unix_micros(std::int64_t(1'800'000'000'000'000 + s * 1e6)); }
-
-ChannelInfo chan(std::string name, std::string uid, std::string linked, std::string caller = "",
-                 std::string exten = "", int state = 4) {
-  ChannelInfo c;
-  c.name = std::move(name);
-  c.uniqueid = std::move(uid);
-  c.linkedid = std::move(linked);
-  c.caller_num = std::move(caller);
-  c.exten = std::move(exten);
-  c.context = "from-trunk";
-  c.state = state;
-  return c;
-}
-
-PbxEvent ev(PbxEventKind kind, double t, ChannelInfo c = {}, ChannelInfo peer = {}) {
-  PbxEvent e;
-  e.kind = kind;
-  e.at = at_s(t);
-  e.channel = std::move(c);
-  e.peer = std::move(peer);
-  return e;
-}
+using cti::test_support::at_s;
+using cti::test_support::chan;
+using cti::test_support::ev;
 
 TrackerConfig config() {
   TrackerConfig c;
