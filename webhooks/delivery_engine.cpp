@@ -182,9 +182,11 @@ void DeliveryEngine::deliver(const store::ClaimedDelivery& item) {
   store::Store::Committed done = [this, call_id = item.call_id](bool ok) { release(call_id, ok); };
   switch (classify(response.status)) {
     case Outcome::Delivered:
-      store_.mark_delivered_async(item.id, response.status, now, std::move(done));
+      // Metrics first: the commit callback releases the call, and a waiter
+      // woken by that release must already see this outcome counted.
       delivered_.inc();
       latency_.observe(std::chrono::duration<double>(now - item.created_at).count());
+      store_.mark_delivered_async(item.id, response.status, now, std::move(done));
       break;
     case Outcome::Retry: {
       std::string error = error_text(response);
@@ -193,23 +195,23 @@ void DeliveryEngine::deliver(const store::ClaimedDelivery& item) {
         error += too_many ? " (gave up after " + std::to_string(attempts) + " attempts)"
                           : std::string(" (gave up: older than max_age)");
         spdlog::warn("webhooks: delivery {} to {} is dead: {}", item.id, item.request.url, error);
-        store_.mark_dead_async(item.id, response.status, std::move(error), std::move(done));
         dead_.inc();
+        store_.mark_dead_async(item.id, response.status, std::move(error), std::move(done));
         break;
       }
       const auto delay = retry_delay(attempts, response, now);
       spdlog::info("webhooks: delivery {} to {} failed ({}), retry in {} ms", item.id,
                    item.request.url, error, delay.count());
+      retried_.inc();
       store_.mark_retry_async(item.id, response.status, std::move(error), now + delay,
                               std::move(done));
-      retried_.inc();
       break;
     }
     case Outcome::Dead: {
       std::string error = error_text(response);
       spdlog::warn("webhooks: delivery {} to {} rejected: {}", item.id, item.request.url, error);
-      store_.mark_dead_async(item.id, response.status, std::move(error), std::move(done));
       dead_.inc();
+      store_.mark_dead_async(item.id, response.status, std::move(error), std::move(done));
       break;
     }
   }
