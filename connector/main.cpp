@@ -10,6 +10,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "connector/app/dnc_import_cli.h"
 #include "connector/app/runner.h"
 #include "connector/config/config.h"
 #include "connector/json/call_json.h"
@@ -110,6 +111,8 @@ int main(int argc, char** argv) {
 
   auto* check = app.add_subcommand("check-config", "Validate a configuration file and exit");
   check->add_option("--config,-c", config_path, "Configuration file (JSON)")->required();
+
+  cti::app::add_dnc_import_command(app);  // dnc-import: runs and exits from its own callback
 
   CLI11_PARSE(app, argc, argv);
 

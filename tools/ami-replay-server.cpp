@@ -2,9 +2,18 @@
 // (tests/fixtures/ami/*.ami) to whatever AMI client connects. Used by the demo
 // and by the integration tests; see tools/README.md.
 //
-// One io_context thread. Each connection runs three coroutines: a reader that
-// answers actions, a streamer that feeds capture frames, and the only writer
-// (a queue), so responses never interleave with a half-written event.
+// One io_context thread. Each connection runs four coroutines: a reader that
+// answers actions, a streamer that feeds capture frames, an originate player
+// (--originate-capture) and the only writer (a queue), so responses never
+// interleave with a half-written event.
+//
+// --originate-capture FILE makes Originate behave like a PBX doing a
+// click-to-call: after the "queued" response, the connection is sent FILE's
+// frames (without its own responses), with the recorded CTI_CALL_ID value
+// replaced by the one in the action's Variable header(s) and the
+// OriginateResponse's ActionID replaced by the action's. Each Originate plays
+// FILE once, from the start, on its own connection, independently of the
+// shared replay position of the positional captures.
 
 // GCC 12 reports a false -Wmismatched-new-delete when it inlines Boost 1.74's
 // awaitable frame allocator (operator new inside thread_info_base, the
@@ -27,8 +36,10 @@
 #include <deque>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <random>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "tools/support/ami_capture.h"
@@ -55,6 +66,7 @@ struct Options {
   std::uint64_t drop_after_bytes = 0;
   std::string port_file;
   std::string log_actions;
+  std::string originate_capture;
   std::vector<std::string> captures;
 };
 
@@ -126,17 +138,94 @@ struct Replay {
 
 constexpr std::size_t kMaxQueued = 64;  // bounds memory when streaming at full speed
 constexpr std::size_t kMaxActionBytes = 64 * 1024;
+constexpr std::size_t kMaxPendingOriginates = 64;  // playbacks waiting per connection
+constexpr std::string_view kCallIdVariable = "CTI_CALL_ID";
+
+// The capture played on each Originate (--originate-capture), loaded once.
+struct OriginateCapture {
+  Capture capture;
+  // The CTI_CALL_ID the recording's Originate set, from its first
+  // "Variable: CTI_CALL_ID" / "Value: ..." frame (VarSet); empty when none.
+  std::string call_id;
+};
+
+std::string find_recorded_call_id(const Capture& cap) {
+  for (const auto& f : cap.frames) {
+    const std::string* var = cti::tools::find_header(f.headers, "Variable");
+    const std::string* value = cti::tools::find_header(f.headers, "Value");
+    if (var && value && *var == kCallIdVariable && !value->empty()) return *value;
+  }
+  return {};
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// CTI_CALL_ID from an Originate's "Variable: a=1,b=2" header(s) (Asterisk
+// accepts several pairs per header and several headers; the last one set
+// wins). Empty when absent or set to nothing.
+std::string originate_call_id(const cti::tools::Headers& h) {
+  std::string out;
+  for (const auto& [key, value] : h) {
+    if (!iequals(key, "Variable")) continue;
+    std::string_view rest = value;
+    for (;;) {
+      const auto comma = rest.find(',');
+      std::string_view pair = rest.substr(0, comma);
+      const auto eq = pair.find('=');
+      if (eq != std::string_view::npos && trim(pair.substr(0, eq)) == kCallIdVariable)
+        out = std::string(trim(pair.substr(eq + 1)));
+      if (comma == std::string_view::npos) break;
+      rest.remove_prefix(comma + 1);
+    }
+  }
+  return out;
+}
+
+void replace_all(std::string& s, std::string_view from, std::string_view to) {
+  if (from.empty()) return;
+  for (auto pos = s.find(from); pos != std::string::npos; pos = s.find(from, pos + to.size()))
+    s.replace(pos, from.size(), to);
+}
+
+// Sets the value of the first `name:` line of a raw frame (CRLF or LF);
+// an empty value removes the line.
+void set_header_value(std::string& frame, std::string_view name, std::string_view value) {
+  for (std::size_t line = 0; line < frame.size();) {
+    auto eol = frame.find('\n', line);
+    if (eol == std::string::npos) eol = frame.size();
+    std::string_view text(frame.data() + line, eol - line);
+    if (text.size() > name.size() && text[name.size()] == ':' &&
+        iequals(text.substr(0, name.size()), name)) {
+      if (value.empty()) {
+        frame.erase(line, std::min(eol + 1, frame.size()) - line);
+      } else {
+        const std::size_t end = text.ends_with('\r') ? eol - 1 : eol;
+        frame.replace(line, end - line, std::string(name) + ": " + std::string(value));
+      }
+      return;
+    }
+    line = eol + 1;
+  }
+}
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, Replay& replay, const Options& opt, int id)
+  Session(tcp::socket socket, Replay& replay, const OriginateCapture* originate, const Options& opt,
+          int id)
       : socket_(std::move(socket)),
         replay_(replay),
+        originate_(originate),
         opt_(opt),
         id_(id),
         wake_writer_(socket_.get_executor()),
         wake_streamer_(socket_.get_executor()),
+        wake_originator_(socket_.get_executor()),
         pace_(socket_.get_executor()),
+        originate_pace_(socket_.get_executor()),
         split_rng_(static_cast<unsigned>(opt.split_max * 7919 + id)) {}
 
   void start() {
@@ -149,6 +238,7 @@ class Session : public std::enable_shared_from_this<Session> {
     asio::co_spawn(ex, reader(shared_from_this()), asio::detached);
     asio::co_spawn(ex, writer(shared_from_this()), asio::detached);
     asio::co_spawn(ex, streamer(shared_from_this()), asio::detached);
+    if (originate_) asio::co_spawn(ex, originator(shared_from_this()), asio::detached);
   }
 
  private:
@@ -158,11 +248,23 @@ class Session : public std::enable_shared_from_this<Session> {
     const char* reason = "";
   };
 
+  // One queued click-to-call playback of the originate capture.
+  struct Playback {
+    std::string call_id;    // CTI_CALL_ID of the Originate; empty = play unchanged
+    std::string action_id;  // ActionID of the Originate; empty = no ActionID
+  };
+
+  // Waiting coroutines re-check their conditions on these.
+  void wake_producers() {
+    wake_streamer_.cancel();
+    wake_originator_.cancel();
+  }
+
   void send(std::string data) { queue(Out{std::move(data)}); }
   void send_and_close(std::string data, const char* reason) {
     closing_ = true;
     queue(Out{std::move(data), true, reason});
-    wake_streamer_.cancel();
+    wake_producers();
   }
   void queue(Out out) {
     outq_.push_back(std::move(out));
@@ -178,8 +280,9 @@ class Session : public std::enable_shared_from_this<Session> {
     socket_.shutdown(tcp::socket::shutdown_both, ec);
     socket_.close(ec);
     wake_writer_.cancel();
-    wake_streamer_.cancel();
+    wake_producers();
     pace_.cancel();
+    originate_pace_.cancel();
   }
 
   // A timer that never expires is the condition variable of a coroutine:
@@ -198,7 +301,7 @@ class Session : public std::enable_shared_from_this<Session> {
       if (!open_) co_return;
       Out out = std::move(outq_.front());
       outq_.pop_front();
-      wake_streamer_.cancel();
+      wake_producers();
       std::string_view rest = out.data;
       while (!rest.empty()) {
         std::size_t n = opt_.split_max ? std::min(rest.size(), chunk(split_rng_)) : rest.size();
@@ -250,8 +353,9 @@ class Session : public std::enable_shared_from_this<Session> {
       if (!open_ || closing_) co_return;
       Replay& r = replay_;
       if (r.at_end()) {
-        if (!opt_.loop) {
-          log("[conn %d] all captures sent; idle until logoff", id_);
+        if (!opt_.loop || r.captures.empty()) {  // nothing to loop over: idle, never spin
+          log("[conn %d] %s; idle until logoff", id_,
+              r.captures.empty() ? "no captures to stream" : "all captures sent");
           while (open_ && !closing_) co_await wait(wake_streamer_);
           co_return;
         }
@@ -300,6 +404,87 @@ class Session : public std::enable_shared_from_this<Session> {
     }
   }
 
+  // Plays the originate capture once per queued Originate, one after the
+  // other, through the same writer queue as everything else (bounded by
+  // kMaxQueued, paced by --speed like the streamer, only while events are
+  // on). Every playback repeats the recorded channel names and uniqueids:
+  // fine for tests that originate once per connection; a real PBX would
+  // create new channels for each call.
+  asio::awaitable<void> originator(std::shared_ptr<Session>) {
+    const Capture& cap = originate_->capture;
+    for (;;) {
+      while (open_ && !closing_ && originates_.empty()) co_await wait(wake_originator_);
+      if (!open_ || closing_) co_return;
+      const Playback p = std::move(originates_.front());
+      originates_.pop_front();
+      log("[conn %d] originate playback of %s (CTI_CALL_ID %s) started", id_, cap.name.c_str(),
+          p.call_id.empty() ? "unchanged" : p.call_id.c_str());
+      bool based = false;
+      auto base = std::chrono::steady_clock::now();
+      double base_t = 0;
+      for (std::size_t i = 0; i < cap.frames.size();) {
+        if (!open_ || closing_) co_return;
+        const CaptureFrame& f = cap.frames[i];
+        if (f.own_response) {
+          ++i;
+          continue;
+        }
+        if (!events_on_) {
+          co_await wait(wake_originator_);
+          continue;
+        }
+        if (opt_.speed > 0 && cap.timed) {
+          if (!based) {
+            based = true;
+            base = std::chrono::steady_clock::now();
+            base_t = f.t;
+          }
+          auto due = base + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                std::chrono::duration<double>((f.t - base_t) / opt_.speed));
+          if (due > std::chrono::steady_clock::now()) {
+            originate_pace_.expires_at(due);
+            boost::system::error_code ec;
+            co_await originate_pace_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+            continue;  // re-check: the connection may have closed meanwhile
+          }
+        }
+        if (outq_.size() >= kMaxQueued) {
+          co_await wait(wake_originator_);
+          continue;
+        }
+        send(originate_frame(f, p));
+        ++i;
+      }
+      log("[conn %d] originate playback of %s finished", id_, cap.name.c_str());
+    }
+  }
+
+  std::string originate_frame(const CaptureFrame& f, const Playback& p) const {
+    std::string bytes = f.bytes;
+    if (!p.call_id.empty()) replace_all(bytes, originate_->call_id, p.call_id);
+    if (f.event() == "OriginateResponse" && cti::tools::find_header(f.headers, "ActionID"))
+      set_header_value(bytes, "ActionID", p.action_id);
+    return bytes;
+  }
+
+  void queue_originate(const cti::tools::Headers& h, const std::string& id) {
+    if (!originate_) return;
+    if (originates_.size() >= kMaxPendingOriginates) {
+      log("[conn %d] originate (ActionID %s) not played: %zu playbacks already pending", id_,
+          id.c_str(), originates_.size());
+      return;
+    }
+    Playback p{originate_call_id(h), id};
+    if (p.call_id.empty())
+      log("[conn %d] originate (ActionID %s) has no %s variable: playing %s unchanged", id_,
+          id.c_str(), kCallIdVariable.data(), originate_->capture.name.c_str());
+    if (!originates_.empty())
+      log("[conn %d] originate (ActionID %s) queued behind %zu playback(s)", id_, id.c_str(),
+          originates_.size());
+    originates_.push_back(std::move(p));
+    wake_originator_.cancel();
+  }
+
   void log_action(std::string_view raw) {
     if (opt_.log_actions.empty()) return;
     std::ofstream out(opt_.log_actions, std::ios::app | std::ios::binary);
@@ -341,7 +526,7 @@ class Session : public std::enable_shared_from_this<Session> {
     } else if (iequals(action, "Events")) {
       std::string mask = header_ci(h, "EventMask");
       events_on_ = !iequals(mask, "off");
-      wake_streamer_.cancel();
+      wake_producers();
       reply(response("Success", id, {{"Events", events_on_ ? "On" : "Off"}}),
             events_on_ ? "Events On" : "Events Off");
     } else if (iequals(action, "CoreShowChannels")) {
@@ -353,6 +538,7 @@ class Session : public std::enable_shared_from_this<Session> {
           header_ci(h, "Channel").c_str(), header_ci(h, "Context").c_str(),
           header_ci(h, "Exten").c_str(), header_ci(h, "CallerID").c_str());
       reply(response("Success", id, {{"Message", "Originate successfully queued"}}), "queued");
+      queue_originate(h, id);  // after the response: its events must follow it
     } else {
       reply(response("Error", id, {{"Message", "Invalid/unknown command"}}), "unknown");
     }
@@ -438,12 +624,16 @@ class Session : public std::enable_shared_from_this<Session> {
 
   tcp::socket socket_;
   Replay& replay_;
+  const OriginateCapture* originate_;  // null without --originate-capture
   const Options& opt_;
   int id_;
   asio::steady_timer wake_writer_;
   asio::steady_timer wake_streamer_;
+  asio::steady_timer wake_originator_;
   asio::steady_timer pace_;
+  asio::steady_timer originate_pace_;
   std::deque<Out> outq_;
+  std::deque<Playback> originates_;  // the first is playing or about to
   std::mt19937 split_rng_;
   std::string challenge_;
   bool open_ = true;
@@ -452,7 +642,8 @@ class Session : public std::enable_shared_from_this<Session> {
   bool events_on_ = false;
 };
 
-asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, Replay& replay, const Options& opt) {
+asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, Replay& replay,
+                                  const OriginateCapture* originate, const Options& opt) {
   int next_id = 1;
   for (;;) {
     boost::system::error_code ec;
@@ -463,7 +654,7 @@ asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, Replay& replay, const
       log("accept failed: %s", ec.message().c_str());
       continue;
     }
-    std::make_shared<Session>(std::move(socket), replay, opt, next_id++)->start();
+    std::make_shared<Session>(std::move(socket), replay, originate, opt, next_id++)->start();
   }
 }
 
@@ -488,10 +679,16 @@ int main(int argc, char** argv) {
                  "connection resumes there");
   app.add_option("--port-file", opt.port_file, "write the bound port to this file");
   app.add_option("--log-actions", opt.log_actions, "append every action received to this file");
-  app.add_option("captures", opt.captures, "capture files (.ami), replayed in order")
-      ->required()
+  app.add_option("--originate-capture", opt.originate_capture,
+                 "capture (.ami) played to the connection on each Originate, with its "
+                 "CTI_CALL_ID and OriginateResponse ActionID replaced by the action's")
+      ->check(CLI::ExistingFile);
+  app.add_option("captures", opt.captures,
+                 "capture files (.ami), replayed in order (optional with --originate-capture)")
       ->check(CLI::ExistingFile);
   CLI11_PARSE(app, argc, argv);
+  if (opt.captures.empty() && opt.originate_capture.empty())
+    return app.exit(CLI::RequiredError("captures or --originate-capture"));
 
   auto listen = cti::tools::parse_listen(opt.listen);
   if (!listen) {
@@ -508,6 +705,21 @@ int main(int argc, char** argv) {
     log("loaded %s: %zu frames%s", cap->name.c_str(), cap->frames.size(),
         cap->timed ? " (timed)" : "");
     replay.captures.push_back(std::move(*cap));
+  }
+  std::optional<OriginateCapture> originate;
+  if (!opt.originate_capture.empty()) {
+    auto cap = cti::tools::load_capture(opt.originate_capture);
+    if (!cap) {
+      log("%s", cap.error().c_str());
+      return 2;
+    }
+    originate.emplace();
+    originate->call_id = find_recorded_call_id(*cap);
+    originate->capture = std::move(*cap);
+    log("loaded %s for Originate: %zu frames%s, recorded %s %s", originate->capture.name.c_str(),
+        originate->capture.frames.size(), originate->capture.timed ? " (timed)" : "",
+        kCallIdVariable.data(),
+        originate->call_id.empty() ? "not found (played unchanged)" : originate->call_id.c_str());
   }
 
   try {
@@ -530,7 +742,8 @@ int main(int argc, char** argv) {
       log("signal %d: stopping", sig);
       io.stop();
     });
-    asio::co_spawn(io, accept_loop(acceptor, replay, opt), asio::detached);
+    asio::co_spawn(io, accept_loop(acceptor, replay, originate ? &*originate : nullptr, opt),
+                   asio::detached);
     io.run();
   } catch (const std::exception& e) {
     log("fatal: %s", e.what());

@@ -75,13 +75,18 @@ std::expected<TokenVerifier, std::string> TokenVerifier::from_hashes(
   return v;
 }
 
-bool TokenVerifier::verify(std::string_view token) const {
+bool TokenVerifier::verify(std::string_view token) const { return match(token).has_value(); }
+
+std::optional<std::size_t> TokenVerifier::match(std::string_view token) const {
   const Digest presented = sha256(token);
   // Accumulate instead of returning early: the loop always runs over every hash.
-  int matched = 0;
-  for (const Digest& h : hashes_)
-    matched |= CRYPTO_memcmp(presented.data(), h.data(), h.size()) == 0 ? 1 : 0;
-  return matched != 0;
+  std::size_t found = hashes_.size();
+  for (std::size_t i = 0; i < hashes_.size(); ++i) {
+    const bool equal = CRYPTO_memcmp(presented.data(), hashes_[i].data(), hashes_[i].size()) == 0;
+    found = equal ? i : found;
+  }
+  if (found == hashes_.size()) return std::nullopt;
+  return found;
 }
 
 bool TokenVerifier::verify_authorization(std::string_view authorization) const {

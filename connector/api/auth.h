@@ -29,6 +29,9 @@ class TokenVerifier {
   // True when sha256(token) equals one of the configured hashes. Always looks
   // at every hash so the time taken does not depend on which one matched.
   bool verify(std::string_view token) const;
+  // Index of the configured hash sha256(token) equals, nullopt for none;
+  // constant time like verify().
+  std::optional<std::size_t> match(std::string_view token) const;
   // Same, for a raw Authorization header value.
   bool verify_authorization(std::string_view authorization) const;
   std::size_t size() const { return hashes_.size(); }

@@ -12,6 +12,7 @@
 
 #include "connector/core/call_record.h"
 #include "connector/core/time.h"
+#include "connector/policy/gate.h"
 
 namespace cti::api {
 
@@ -22,6 +23,49 @@ struct DeliveryView {
   std::uint64_t seq = 0;
   int attempts = 0, last_status = 0;
   std::optional<core::Timestamp> created_at, next_attempt_at, delivered_at;
+};
+
+// Who made an API request, from the token they presented.
+struct Principal {
+  std::string name;   // "agent:ana" or "integration:0" (index in api.tokens), for the audit log
+  std::string agent;  // an agent token may act only as this agent; empty for integration tokens
+};
+
+// A click-to-call (or its dry run), validated by the API.
+struct DialCommand {
+  Principal by;
+  std::string agent;  // agent id who will talk
+  std::string to;     // as typed
+  policy::Purpose purpose = policy::Purpose::Commercial;
+  nlohmann::json contact;  // optional CRM reference, kept in the audit log
+  bool dry_run = false;
+};
+struct DialOutcome {
+  policy::Decision decision;
+  std::string call_id;        // set when the PBX accepted the originate
+  std::string unavailable;    // allowed, but the PBX could not take it (503)
+  std::string unknown_agent;  // set when `agent` is not configured (422)
+};
+
+// Numbers in DNC/consent requests are validated by the backend (it knows
+// the home region); an invalid one is a 422.
+struct NumberError {
+  std::string detail;
+};
+
+struct ConsentCommand {
+  Principal by;
+  std::string number;
+  bool granted = true;  // false: revoked
+  std::string source;
+  core::Timestamp at{};
+};
+
+struct AuditFilter {
+  std::optional<core::Timestamp> since;
+  std::string agent, number, action;
+  std::optional<bool> allowed;
+  std::size_t limit = 100;
 };
 
 class Backend {
@@ -42,6 +86,27 @@ class Backend {
   virtual std::string metrics_text() = 0;  // Prometheus text exposition format 0.0.4
   // {"status":"ok", "pbx":[{"name","state"}], "store":"ok", ...}
   virtual nlohmann::json health() = 0;
+
+  // --- Click-to-call and the dialing policy. Defaults answer "not
+  // available" so backends without a dialer (tests, tools) need nothing.
+  virtual bool dialing_enabled() { return false; }
+  virtual DialOutcome dial(const DialCommand&) { return {}; }
+  // The opt-out entry ({"number","added_at","reason","added_by"}).
+  virtual std::expected<nlohmann::json, NumberError> add_dnc(const Principal&,
+                                                             const std::string& number,
+                                                             const std::string& reason) {
+    (void)number, (void)reason;
+    return std::unexpected(NumberError{"not available"});
+  }
+  // false: the number was not on the list.
+  virtual std::expected<bool, NumberError> remove_dnc(const Principal&, const std::string& number) {
+    (void)number;
+    return std::unexpected(NumberError{"not available"});
+  }
+  virtual std::expected<nlohmann::json, NumberError> add_consent(const ConsentCommand&) {
+    return std::unexpected(NumberError{"not available"});
+  }
+  virtual nlohmann::json list_audit(const AuditFilter&) { return nlohmann::json::array(); }
 };
 
 }  // namespace cti::api

@@ -16,14 +16,26 @@ std::string_view slug(Problem p) {
       return "not-found";
     case Problem::MethodNotAllowed:
       return "method-not-allowed";
+    case Problem::Forbidden:
+      return "forbidden";
+    case Problem::CallDenied:
+      return "call-denied";
     case Problem::Conflict:
       return "conflict";
     case Problem::PayloadTooLarge:
       return "payload-too-large";
+    case Problem::UnsupportedMediaType:
+      return "unsupported-media-type";
+    case Problem::InvalidNumber:
+      return "invalid-number";
+    case Problem::Unprocessable:
+      return "unprocessable";
     case Problem::HeadersTooLarge:
       return "headers-too-large";
     case Problem::Internal:
       return "internal";
+    case Problem::PbxUnavailable:
+      return "pbx-unavailable";
   }
   return "internal";
 }
@@ -38,14 +50,26 @@ std::string_view title(Problem p) {
       return "Not found";
     case Problem::MethodNotAllowed:
       return "Method not allowed";
+    case Problem::Forbidden:
+      return "Forbidden";
+    case Problem::CallDenied:
+      return "Call denied by the dialing policy";
     case Problem::Conflict:
       return "Conflict";
     case Problem::PayloadTooLarge:
       return "Payload too large";
+    case Problem::UnsupportedMediaType:
+      return "Unsupported media type";
+    case Problem::InvalidNumber:
+      return "Invalid phone number";
+    case Problem::Unprocessable:
+      return "Unprocessable request";
     case Problem::HeadersTooLarge:
       return "Request header fields too large";
     case Problem::Internal:
       return "Internal server error";
+    case Problem::PbxUnavailable:
+      return "PBX unavailable";
   }
   return "Internal server error";
 }
@@ -60,14 +84,24 @@ http::status status_of(Problem p) {
       return http::status::not_found;
     case Problem::MethodNotAllowed:
       return http::status::method_not_allowed;
+    case Problem::Forbidden:
+    case Problem::CallDenied:
+      return http::status::forbidden;
     case Problem::Conflict:
       return http::status::conflict;
     case Problem::PayloadTooLarge:
       return http::status::payload_too_large;
+    case Problem::UnsupportedMediaType:
+      return http::status::unsupported_media_type;
+    case Problem::InvalidNumber:
+    case Problem::Unprocessable:
+      return http::status::unprocessable_entity;
     case Problem::HeadersTooLarge:
       return http::status::request_header_fields_too_large;
     case Problem::Internal:
       return http::status::internal_server_error;
+    case Problem::PbxUnavailable:
+      return http::status::service_unavailable;
   }
   return http::status::internal_server_error;
 }
@@ -79,13 +113,20 @@ void add_common_headers(Response& res) {
 
 Response make_problem(Problem p, std::string_view detail, std::string_view instance,
                       unsigned http_version) {
-  const nlohmann::json body = {
+  return make_problem(p, detail, instance, http_version, nlohmann::json::object());
+}
+
+Response make_problem(Problem p, std::string_view detail, std::string_view instance,
+                      unsigned http_version, const nlohmann::json& extensions) {
+  nlohmann::json body = {
       {"type", std::string(problem_type_base) + std::string(slug(p))},
       {"title", title(p)},
       {"status", static_cast<int>(status_of(p))},
       {"detail", detail},
       {"instance", instance},
   };
+  for (const auto& [key, value] : extensions.items())
+    if (!body.contains(key)) body[key] = value;  // the standard members stay as set
   Response res{status_of(p), http_version};
   res.set(http::field::content_type, std::string(problem_content_type));
   if (p == Problem::Unauthorized) res.set(http::field::www_authenticate, "Bearer");

@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "connector/api/delivery_json.h"
+#include "connector/api/dial_json.h"
+#include "connector/api/dial_page.h"
 #include "connector/api/params.h"
 #include "connector/api/problem.h"
 #include "connector/api/target.h"
@@ -19,24 +21,51 @@ namespace {
 namespace http = boost::beast::http;
 using nlohmann::json;
 
-enum class Handler { Health, ListCalls, GetCall, ListDeliveries, Replay, Metrics };
+enum class Handler {
+  Health,
+  ListCalls,
+  GetCall,
+  Dial,
+  Check,
+  AddDnc,
+  RemoveDnc,
+  Consent,
+  Audit,
+  DialPage,
+  ListDeliveries,
+  Replay,
+  Metrics
+};
 
 struct Route {
   std::string_view pattern;  // segments; "{name}" matches one non-empty segment
   http::verb method;
   Handler handler;
+  bool agent_may = false;  // an agent token may use it (integration tokens may use all)
 };
 
 constexpr std::array routes{
-    Route{"/v1/health", http::verb::get, Handler::Health},
-    Route{"/v1/calls", http::verb::get, Handler::ListCalls},
-    Route{"/v1/calls/{call_id}", http::verb::get, Handler::GetCall},
+    Route{"/v1/health", http::verb::get, Handler::Health, true},
+    Route{"/v1/calls", http::verb::get, Handler::ListCalls, true},
+    Route{"/v1/calls", http::verb::post, Handler::Dial, true},
+    Route{"/v1/calls/{call_id}", http::verb::get, Handler::GetCall, true},
+    Route{"/v1/policy/check", http::verb::post, Handler::Check, true},
+    // An agent may record a customer's "do not call me again"; only an
+    // integration (compliance) may take a number off the list again.
+    Route{"/v1/dnc", http::verb::post, Handler::AddDnc, true},
+    Route{"/v1/dnc/{number}", http::verb::delete_, Handler::RemoveDnc},
+    Route{"/v1/consents", http::verb::post, Handler::Consent},
+    Route{"/v1/audit", http::verb::get, Handler::Audit},
+    Route{"/dial", http::verb::get, Handler::DialPage, true},
     Route{"/v1/deliveries", http::verb::get, Handler::ListDeliveries},
     Route{"/v1/deliveries/{id}/replay", http::verb::post, Handler::Replay},
     Route{"/metrics", http::verb::get, Handler::Metrics},
 };
 
-constexpr std::string_view health_path = "/v1/health";
+// Served without a token: health for probes, and the /dial page (static,
+// no data) because a tel: link cannot carry one; its script then calls the
+// API with the token the browser holds.
+bool is_public(std::string_view path) { return path == "/v1/health" || path == "/dial"; }
 
 // Captured path parameters in pattern order, or nullopt when the path differs.
 std::optional<std::vector<std::string>> match(std::string_view pattern,
@@ -71,6 +100,20 @@ Response json_response(http::status status, const json& body, unsigned version) 
   return res;
 }
 
+Response html_response(std::string_view body, unsigned version) {
+  Response res{http::status::ok, version};
+  res.set(http::field::content_type, "text/html; charset=utf-8");
+  add_common_headers(res);
+  // The page runs only its own script and talks only to this origin.
+  res.set("Content-Security-Policy",
+          "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'unsafe-inline'; "
+          "connect-src 'self'; form-action 'none'; base-uri 'none'");
+  res.set("Referrer-Policy", "no-referrer");
+  res.body() = std::string(body);
+  res.prepare_payload();
+  return res;
+}
+
 Response text_response(std::string body, std::string_view content_type, unsigned version) {
   Response res{http::status::ok, version};
   res.set(http::field::content_type, std::string(content_type));
@@ -85,10 +128,67 @@ struct Call {
   std::string_view path;  // raw path, the problem "instance"
   const std::vector<std::string>& captures;
   Backend& backend;
+  const Principal& by;
 };
 
 Response bad_request(const Call& c, std::string_view detail) {
   return make_problem(Problem::BadRequest, detail, c.path, c.req.version());
+}
+
+// POST bodies must be declared JSON: a form post from another site (which
+// a browser sends without a preflight) is refused before anything happens.
+std::optional<Response> need_json(const Call& c) {
+  const auto it = c.req.find(http::field::content_type);
+  const std::string_view type = it == c.req.end()
+                                    ? std::string_view{}
+                                    : std::string_view(it->value().data(), it->value().size());
+  if (type.substr(0, type.find(';')) == "application/json") return std::nullopt;
+  return make_problem(Problem::UnsupportedMediaType,
+                      "send the body as JSON with Content-Type: application/json", c.path,
+                      c.req.version());
+}
+
+Response body_problem(const Call& c, const BodyError& e) {
+  return make_problem(e.malformed_json ? Problem::BadRequest : Problem::Unprocessable, e.detail,
+                      c.path, c.req.version());
+}
+
+Response dial(const Call& c, bool dry_run) {
+  const unsigned v = c.req.version();
+  if (!c.backend.dialing_enabled())
+    return make_problem(Problem::NotFound, "click-to-call is not configured (no PBX)", c.path, v);
+  if (auto r = need_json(c)) return std::move(*r);
+  auto cmd = parse_dial_body(c.req.body(), c.by);
+  if (!cmd) return body_problem(c, cmd.error());
+  if (!c.by.agent.empty() && cmd->agent != c.by.agent)
+    return make_problem(Problem::Forbidden,
+                        "this token belongs to agent \"" + c.by.agent +
+                            "\" and cannot place calls for another agent",
+                        c.path, v);
+  cmd->dry_run = dry_run;
+  const DialOutcome out = c.backend.dial(*cmd);
+  if (!out.unknown_agent.empty())
+    return make_problem(Problem::Unprocessable, out.unknown_agent, c.path, v);
+  json decision = to_json(out.decision);
+  if (dry_run) return json_response(http::status::ok, {{"decision", std::move(decision)}}, v);
+  if (out.decision.invalid_number || !out.decision.allowed) {
+    std::string detail;
+    for (const auto& r : out.decision.reasons) detail += (detail.empty() ? "" : "; ") + r.message;
+    const json ext = {{"reasons", decision["reasons"]}, {"decision", decision}};
+    return make_problem(out.decision.invalid_number ? Problem::InvalidNumber : Problem::CallDenied,
+                        detail, c.path, v, ext);
+  }
+  if (!out.unavailable.empty()) {
+    auto res =
+        make_problem(Problem::PbxUnavailable, out.unavailable, c.path, v, {{"decision", decision}});
+    res.set(http::field::retry_after, "5");
+    return res;
+  }
+  return json_response(http::status::accepted,
+                       {{"call_id", out.call_id},
+                        {"caller_id_presented", out.decision.caller_id->number},
+                        {"decision", std::move(decision)}},
+                       v);
 }
 
 Response run(Handler h, const Call& c) {
@@ -120,6 +220,63 @@ Response run(Handler h, const Call& c) {
         return json_response(http::status::ok, cti::json::to_json(*r), v);
       return make_problem(Problem::NotFound, "no call with id '" + id + "'", c.path, v);
     }
+
+    case Handler::Dial:
+      return dial(c, false);
+    case Handler::Check:
+      return dial(c, true);
+
+    case Handler::AddDnc: {
+      if (auto r = need_json(c)) return std::move(*r);
+      const auto body = parse_dnc_body(c.req.body());
+      if (!body) return body_problem(c, body.error());
+      const auto added = c.backend.add_dnc(c.by, body->number, body->reason);
+      if (!added) return make_problem(Problem::InvalidNumber, added.error().detail, c.path, v);
+      return json_response(http::status::created, *added, v);
+    }
+    case Handler::RemoveDnc: {
+      const auto removed = c.backend.remove_dnc(c.by, c.captures.at(0));
+      if (!removed) return make_problem(Problem::InvalidNumber, removed.error().detail, c.path, v);
+      if (!*removed)
+        return make_problem(Problem::NotFound, "that number is not on the internal opt-out list",
+                            c.path, v);
+      Response res{http::status::no_content, v};
+      add_common_headers(res);
+      res.prepare_payload();
+      return res;
+    }
+    case Handler::Consent: {
+      if (auto r = need_json(c)) return std::move(*r);
+      const auto body = parse_consent_body(c.req.body(), c.by, core::SystemClock{}.now());
+      if (!body) return body_problem(c, body.error());
+      const auto saved = c.backend.add_consent(*body);
+      if (!saved) return make_problem(Problem::InvalidNumber, saved.error().detail, c.path, v);
+      return json_response(http::status::created, *saved, v);
+    }
+    case Handler::Audit: {
+      const auto q = need_query();
+      if (!q) return bad_request(c, "malformed query: " + q.error());
+      AuditFilter f;
+      const auto since = parse_since(q->get("since"));
+      if (!since) return bad_request(c, since.error());
+      f.since = *since;
+      const auto limit = parse_limit(q->get("limit"));
+      if (!limit) return bad_request(c, limit.error());
+      f.limit = *limit;
+      f.agent = std::string(q->get("agent").value_or(""));
+      f.number = std::string(q->get("number").value_or(""));
+      f.action = std::string(q->get("action").value_or(""));
+      if (const auto a = q->get("allowed")) {
+        if (*a != "true" && *a != "false") return bad_request(c, "allowed: expected true or false");
+        f.allowed = *a == "true";
+      }
+      json entries = c.backend.list_audit(f);
+      const auto count = entries.size();
+      return json_response(http::status::ok, {{"entries", std::move(entries)}, {"count", count}},
+                           v);
+    }
+    case Handler::DialPage:
+      return html_response(dial_page_html(), v);
 
     case Handler::ListDeliveries: {
       const auto q = need_query();
@@ -171,19 +328,31 @@ std::string allow_header(const std::vector<http::verb>& methods) {
 
 }  // namespace
 
-Router::Router(std::shared_ptr<Backend> backend, TokenVerifier tokens)
-    : backend_(std::move(backend)), tokens_(std::move(tokens)) {}
+Router::Router(std::shared_ptr<Backend> backend, TokenVerifier tokens,
+               std::vector<std::string> token_agents)
+    : backend_(std::move(backend)),
+      tokens_(std::move(tokens)),
+      token_agents_(std::move(token_agents)) {}
 
 Router::Result Router::handle(const Request& req) const {
   const std::string_view target(req.target().data(), req.target().size());
   const std::string_view path = target_path(target);
   const unsigned v = req.version();
 
-  if (path != health_path) {
+  Principal by;
+  if (!is_public(path)) {
     const auto auth = req.find(http::field::authorization);
-    const bool ok = auth != req.end() && tokens_.verify_authorization(std::string_view(
-                                             auth->value().data(), auth->value().size()));
-    if (!ok) {
+    std::optional<std::size_t> which;
+    if (auth != req.end())
+      if (const auto token =
+              bearer_token(std::string_view(auth->value().data(), auth->value().size())))
+        which = tokens_.match(*token);
+    if (which) {
+      const std::string agent = *which < token_agents_.size() ? token_agents_[*which] : "";
+      by = agent.empty() ? Principal{"integration:" + std::to_string(*which), ""}
+                         : Principal{"agent:" + agent, agent};
+    }
+    if (!which) {
       // Label by route when the path is known so metrics show what was probed.
       std::string_view route = unmatched_route;
       if (const auto segs = path_segments(path))
@@ -211,7 +380,12 @@ Router::Result Router::handle(const Request& req) const {
       allowed.push_back(r.method);
       continue;
     }
-    const Call call{req, path, *captures, *backend_};
+    if (!by.agent.empty() && !r.agent_may)
+      return {make_problem(Problem::Forbidden,
+                           "an agent token cannot use this resource; use an integration token",
+                           path, v),
+              r.pattern};
+    const Call call{req, path, *captures, *backend_, by};
     try {
       return {run(r.handler, call), r.pattern};
     } catch (const std::exception& e) {

@@ -3,8 +3,13 @@
 // threads. The session feeds it parsed requests; tests can call it directly.
 //
 //   GET  /v1/health                      no auth
+//   GET  /dial?to=                       no auth (static page; its script uses a token)
 //   GET  /v1/calls?since=&limit=         bearer
+//   POST /v1/calls                       bearer: click-to-call through the policy gate
 //   GET  /v1/calls/{call_id}             bearer
+//   POST /v1/policy/check                bearer: the same decision, nothing dialled
+//   POST /v1/dnc, DELETE /v1/dnc/{number} bearer (delete: integration tokens only)
+//   POST /v1/consents, GET /v1/audit     integration tokens only
 //   GET  /v1/deliveries?state=&limit=    bearer
 //   POST /v1/deliveries/{id}/replay      bearer
 //   GET  /metrics                        bearer
@@ -14,6 +19,7 @@
 // Allow), parameters (400), handler. A handler exception becomes a 500 problem.
 #include <memory>
 #include <string_view>
+#include <vector>
 
 #include "connector/api/auth.h"
 #include "connector/api/backend.h"
@@ -26,7 +32,10 @@ inline constexpr std::string_view unmatched_route = "unmatched";
 
 class Router {
  public:
-  Router(std::shared_ptr<Backend> backend, TokenVerifier tokens);
+  // token_agents[i] names the agent whose token is hash i ("" or missing:
+  // an integration token, which may act for any agent).
+  Router(std::shared_ptr<Backend> backend, TokenVerifier tokens,
+         std::vector<std::string> token_agents = {});
 
   struct Result {
     Response response;       // complete except keep-alive, which the session sets
@@ -37,6 +46,7 @@ class Router {
  private:
   std::shared_ptr<Backend> backend_;
   TokenVerifier tokens_;
+  std::vector<std::string> token_agents_;
 };
 
 }  // namespace cti::api

@@ -26,9 +26,10 @@ std::expected<std::uint16_t, std::string> Server::start() {
   if (tokens->size() == 0)
     spdlog::warn("api: no API tokens configured; every route but /v1/health will answer 401");
 
-  auto ctx = std::make_shared<const SessionContext>(SessionContext{
-      Router(backend_, std::move(*tokens)), options_.max_body_bytes, options_.max_header_bytes,
-      options_.idle_timeout, std::make_shared<ConnectionRegistry>(options_.max_connections)});
+  auto ctx = std::make_shared<const SessionContext>(
+      SessionContext{Router(backend_, std::move(*tokens), options_.token_agents),
+                     options_.max_body_bytes, options_.max_header_bytes, options_.idle_timeout,
+                     std::make_shared<ConnectionRegistry>(options_.max_connections)});
   auto listener = std::make_shared<Listener>(ioc_, std::move(ctx));
   const auto port = listener->open(*endpoint);
   if (!port) return std::unexpected(port.error());

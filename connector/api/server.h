@@ -24,6 +24,9 @@ struct ServerOptions {
   // SHA-256 hex of each accepted bearer token (see hash_token). Empty: every
   // route but /v1/health answers 401.
   std::vector<std::string> token_hashes;
+  // Same order as token_hashes: the agent id an agent token belongs to, ""
+  // for integration tokens (missing entries are integration tokens too).
+  std::vector<std::string> token_agents;
   std::size_t max_body_bytes = 1 << 20;      // larger bodies: 413
   std::size_t max_header_bytes = 16 * 1024;  // larger request line + headers: 431
   std::chrono::seconds idle_timeout{60};     // no complete request (or write) within: close

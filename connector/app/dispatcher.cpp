@@ -32,6 +32,8 @@ void Dispatcher::dispatch_events(std::vector<core::CallEvent> events,
     }
     // The latest snapshot of each call, so GET /v1/calls shows live calls.
     batch.records.push_back(event.call);
+    if (charge_ && event.kind == core::CallEventKind::Ended)
+      if (auto spend = charge_(event.call)) batch.spend.push_back(std::move(*spend));
   }
   for (auto& record : records) batch.records.push_back(std::move(record));
   batch.events = std::move(events);

@@ -5,6 +5,7 @@
 // request never sits in the outbox without the event that caused it.
 #include <functional>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "adapters/adapter.h"
@@ -19,6 +20,10 @@ class Dispatcher {
              std::function<void()> on_committed);
   // Consumes `out` (leaves it empty).
   void dispatch(core::TrackerOutput& out);
+  // Prices a call that just ended (click-to-call spend); its row commits in
+  // the same batch as the call.ended event.
+  using Charge = std::function<std::optional<store::SpendRow>(const core::CallRecord&)>;
+  void set_charge(Charge charge) { charge_ = std::move(charge); }
   // For calls closed outside the tracker (startup reconciliation).
   void dispatch_events(std::vector<core::CallEvent> events, std::vector<core::CallRecord> records);
 
@@ -26,6 +31,7 @@ class Dispatcher {
   store::Store& store_;
   std::vector<std::shared_ptr<adapters::CrmAdapter>> adapters_;
   std::function<void()> on_committed_;
+  Charge charge_;
 };
 
 }  // namespace cti::app

@@ -6,14 +6,17 @@
 #include <csignal>
 #include <cstdio>
 #include <fstream>
+#include <future>
 #include <thread>
 
 #include "adapters/webhook/webhook_adapter.h"
 #include "connector/api/auth.h"
 #include "connector/api/server.h"
+#include "connector/app/dialer.h"
 #include "connector/app/dispatcher.h"
 #include "connector/app/pbx_pipeline.h"
 #include "connector/app/store_backend.h"
+#include "connector/pbx/ami/originate.h"
 #include "connector/pbx/ami/session.h"
 #include "webhooks/delivery_engine.h"
 #include "webhooks/http_sender.h"
@@ -39,6 +42,27 @@ std::vector<std::string> token_hashes(const std::vector<std::string>& tokens) {
   for (const auto& t : tokens)
     out.push_back(t.starts_with("sha256:") ? t.substr(7) : api::hash_token(t));
   return out;
+}
+
+// Waits for the PBX's answer to the (async) Originate: "Success" means it
+// queued the call; the call's progress then arrives as ordinary events.
+std::expected<void, std::string> send_originate(pbx::ami::Session& session,
+                                                const pbx::ami::OriginateRequest& request) {
+  auto headers = pbx::ami::originate_action(request);
+  if (!headers) return std::unexpected(headers.error());
+  using Reply = std::expected<pbx::ami::OwnedFrame, std::string>;
+  auto reply = std::make_shared<std::promise<Reply>>();
+  auto future = reply->get_future();
+  session.send_action(std::move(*headers), [reply](Reply r) { reply->set_value(std::move(r)); });
+  // The session fails the action itself after its action timeout (10 s);
+  // the wait is bounded too in case the event loop has already stopped.
+  if (future.wait_for(std::chrono::seconds(15)) != std::future_status::ready)
+    return std::unexpected(std::string("the PBX did not answer the originate"));
+  const Reply r = future.get();
+  if (!r) return std::unexpected(r.error());
+  if (r->get("Response") != "Success")
+    return std::unexpected("Asterisk answered " + r->get("Response") + ": " + r->get("Message"));
+  return {};
 }
 
 }  // namespace
@@ -83,6 +107,21 @@ int run(const config::Config& config, const RunOptions& options) {
   engine.start();
 
   Dispatcher dispatcher(*store, crm_adapters, [&engine] { engine.notify(); });
+  // Click-to-call goes out through the PBX named in policy.originate.
+  std::shared_ptr<pbx::ami::Session> dialing_session;
+  auto dialer = Dialer::create(config, *store, clock,
+                               [&dialing_session](const pbx::ami::OriginateRequest& request)
+                                   -> std::expected<void, std::string> {
+                                 if (!dialing_session)
+                                   return std::unexpected(std::string("no PBX is configured"));
+                                 return send_originate(*dialing_session, request);
+                               });
+  if (!dialer) {
+    spdlog::critical("policy: {}", dialer.error());
+    engine.stop();
+    return 1;
+  }
+  dispatcher.set_charge([d = dialer->get()](const core::CallRecord& r) { return d->charge(r); });
 
   boost::asio::io_context loop;  // owns all call state
   std::vector<std::unique_ptr<PbxPipeline>> pipelines;
@@ -128,6 +167,7 @@ int run(const config::Config& config, const RunOptions& options) {
       if (state == pbx::ami::SessionState::Up) p->on_session_up();
     };
     sessions.push_back(std::make_shared<pbx::ami::Session>(loop, sc, cb, clock));
+    if (pbx.name == config.policy.originate.pbx) dialing_session = sessions.back();
     pipelines.push_back(std::move(pipeline));
     health.push_back(h);
   }
@@ -172,6 +212,13 @@ int run(const config::Config& config, const RunOptions& options) {
   api::ServerOptions api_options;
   api_options.listen = config.api.listen;
   api_options.token_hashes = token_hashes(config.api.tokens);
+  api_options.token_agents.assign(api_options.token_hashes.size(), "");
+  for (const auto& a : config.agents)
+    if (!a.token.empty()) {
+      api_options.token_hashes.push_back(token_hashes({a.token}).front());
+      api_options.token_agents.push_back(a.id);
+    }
+  backend->set_dialer(dialer->get());
   api_options.max_body_bytes = config.api.max_body_bytes;
   api::Server server(api_ioc, api_options, backend);
   auto port = server.start();

@@ -51,6 +51,34 @@ std::expected<void, std::string> StoreBackend::replay_delivery(std::int64_t id) 
   return {};
 }
 
+namespace {
+const api::NumberError kNoDialer{"the dialing policy is not configured (no PBX)"};
+}
+
+std::expected<nlohmann::json, api::NumberError> StoreBackend::add_dnc(const api::Principal& by,
+                                                                      const std::string& number,
+                                                                      const std::string& reason) {
+  if (!dialer_) return std::unexpected(kNoDialer);
+  return dialer_->add_dnc(by, number, reason);
+}
+
+std::expected<bool, api::NumberError> StoreBackend::remove_dnc(const api::Principal& by,
+                                                               const std::string& number) {
+  if (!dialer_) return std::unexpected(kNoDialer);
+  return dialer_->remove_dnc(by, number);
+}
+
+std::expected<nlohmann::json, api::NumberError> StoreBackend::add_consent(
+    const api::ConsentCommand& c) {
+  if (!dialer_) return std::unexpected(kNoDialer);
+  return dialer_->add_consent(c);
+}
+
+nlohmann::json StoreBackend::list_audit(const api::AuditFilter& f) {
+  if (!dialer_) return nlohmann::json::array();
+  return dialer_->list_audit(f);
+}
+
 std::string StoreBackend::metrics_text() { return metrics_.render(); }
 
 nlohmann::json StoreBackend::health() {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "connector/api/backend.h"
+#include "connector/app/dialer.h"
 #include "connector/common/metrics.h"
 #include "connector/store/store.h"
 
@@ -30,11 +31,26 @@ class StoreBackend final : public api::Backend {
   std::string metrics_text() override;
   nlohmann::json health() override;
 
+  // Click-to-call and the dialing policy: delegated to the dialer (set once
+  // before the API starts).
+  void set_dialer(Dialer* dialer) { dialer_ = dialer; }
+  bool dialing_enabled() override { return dialer_ != nullptr; }
+  api::DialOutcome dial(const api::DialCommand& c) override { return dialer_->dial(c); }
+  std::expected<nlohmann::json, api::NumberError> add_dnc(const api::Principal& by,
+                                                          const std::string& number,
+                                                          const std::string& reason) override;
+  std::expected<bool, api::NumberError> remove_dnc(const api::Principal& by,
+                                                   const std::string& number) override;
+  std::expected<nlohmann::json, api::NumberError> add_consent(
+      const api::ConsentCommand& c) override;
+  nlohmann::json list_audit(const api::AuditFilter& f) override;
+
  private:
   store::Store& store_;
   common::Registry& metrics_;
   std::vector<std::shared_ptr<PbxHealth>> pbx_;
   std::function<void()> on_replay_;
+  Dialer* dialer_ = nullptr;
 };
 
 }  // namespace cti::app

@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "connector/policy/gate.h"
+
 namespace cti::config {
 
 struct AmiPbxConfig {
@@ -35,12 +37,42 @@ struct AgentConfig {
   std::string id;
   std::string extension;
   std::string name;
+  // The agent's own API token (secret): it may act only as this agent.
+  // Integration tokens (api.tokens) may name any agent.
+  std::string token;
 };
 
 struct NumbersConfig {
   std::string default_region = "ES";
   std::vector<std::string> dids;  // company numbers, E.164
   int max_extension_digits = 6;
+  // Caller ids the company owns for outbound calls (classified at load).
+  std::vector<policy::VirtualNumber> virtual_numbers;
+  std::string default_line;  // E.164; must be a DID or a virtual number
+};
+
+// A do-not-call registry snapshot written by `cti-connector dnc-import`.
+struct DncRegistryConfig {
+  std::string name;  // "robinson"
+  std::string file;  // the .dnc snapshot
+};
+
+// How a click-to-call becomes an AMI Originate.
+struct OriginateConfig {
+  std::string pbx;                             // which configured PBX dials; default the first
+  std::string endpoint = "PJSIP/{extension}";  // the agent's phone; {extension} is replaced
+  std::string context = "from-internal";       // context that dials the customer
+  // "national": home-region numbers as dialled nationally, others 00 + cc + number;
+  // "e164": "+" and digits as they are.
+  std::string exten_format = "national";
+  int ring_timeout_ms = 30000;
+};
+
+struct PolicySettings {
+  policy::PolicyConfig gate;  // virtual numbers and default line copied in from `numbers`
+  std::string rates_file;     // prefix,rate_per_min,currency CSV; empty = spend not checked
+  std::vector<DncRegistryConfig> dnc_registries;
+  OriginateConfig originate;
 };
 
 struct WebhookCrmConfig {
@@ -86,6 +118,7 @@ struct Config {
   ApiConfig api;
   DeliveryConfig delivery;
   LogConfig log;
+  PolicySettings policy;
 };
 
 struct ConfigError {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <sstream>
 
 #include "connector/config/env_expand.h"
 #include "connector/config/json_path.h"
@@ -120,6 +121,28 @@ long long Node::integer(long long min, long long max) const {
          ", got " + describe());
   }
   return v;
+}
+
+double Node::real(double min, double max) const {
+  if (!value_->is_number()) fail("expected a number, got " + describe());
+  const double v = value_->get<double>();
+  if (!(v >= min && v <= max)) {  // also refuses NaN
+    std::ostringstream range;
+    range << "expected a number between " << min << " and " << max << ", got " << describe();
+    fail(range.str());
+  }
+  return v;
+}
+
+std::vector<std::pair<std::string, Node>> Node::members() const {
+  if (!value_->is_object()) fail("expected an object, got " + describe());
+  std::vector<std::pair<std::string, Node>> out;
+  for (const auto& [key, value] : value_->items()) {
+    Node child(value, key_path(path_, key), *env_);
+    if (secret_) child.secret();
+    out.emplace_back(key, std::move(child));
+  }
+  return out;
 }
 
 bool Node::boolean() const {

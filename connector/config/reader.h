@@ -47,9 +47,12 @@ class Node {
   std::string text() const;            // a string, `${VAR}` expanded
   std::string non_empty_text() const;  // same, and not empty after expansion
   long long integer(long long min, long long max) const;
+  double real(double min, double max) const;  // integer or decimal, in [min, max]
   bool boolean() const;
   std::vector<Node> elements() const;      // an array's elements
   std::vector<std::string> texts() const;  // an array of strings
+  // An object's members by key (keys are data, e.g. region codes).
+  std::vector<std::pair<std::string, Node>> members() const;
   // An object whose keys must all be in `known_keys`.
   ObjectReader object(std::initializer_list<std::string_view> known_keys) const;
 
@@ -74,6 +77,9 @@ class ObjectReader {
   void read(std::string_view key, std::string& out) const;
   void read(std::string_view key, bool& out) const;
   void read(std::string_view key, std::vector<std::string>& out) const;
+  void read(std::string_view key, double& out, double min, double max) const {
+    if (auto n = optional(key)) out = n->real(min, max);
+  }
   template <class Int>
   void read(std::string_view key, Int& out, long long min, long long max) const {
     if (auto n = optional(key)) out = static_cast<Int>(n->integer(min, max));

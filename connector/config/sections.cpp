@@ -1,9 +1,11 @@
 #include "connector/config/sections.h"
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 
 #include "connector/config/validators.h"
+#include "connector/policy/destination.h"
 
 namespace cti::config {
 namespace {
@@ -74,8 +76,61 @@ std::vector<AmiPbxConfig> parse_pbx_section(const Node& node) {
   return out;
 }
 
+namespace {
+
+policy::VirtualNumber parse_virtual_number(const Node& entry, const std::string& region) {
+  const ObjectReader r = entry.object({"number", "countries", "prefixes", "purposes"});
+  policy::VirtualNumber v;
+  const Node number = r.required("number");
+  v.number = number.text();
+  if (!is_e164(v.number))
+    number.fail("expected an E.164 number such as \"+442079460001\", got " + number.describe());
+  // Classified once here so the gate never presents a mobile number where
+  // that is banned, without calling libphonenumber per decision.
+  const auto classified = policy::classify_destination(v.number, region);
+  if (!classified) number.fail("not a valid, assigned number (" + classified.error().message + ")");
+  v.type = classified->type;
+  if (auto countries = r.optional("countries")) {
+    for (const Node& c : countries->elements()) {
+      std::string code = c.text();
+      if (!is_region_code(code))
+        c.fail("expected a two-letter uppercase region code such as \"GB\", got " + c.describe());
+      v.countries.push_back(std::move(code));
+    }
+  } else {
+    v.countries = {classified->region};  // local for its own country
+  }
+  if (auto prefixes = r.optional("prefixes")) {
+    for (const Node& p : prefixes->elements()) {
+      std::string digits = p.non_empty_text();
+      if (digits.size() > 15 || digits.find_first_not_of("0123456789") != std::string::npos)
+        p.fail(
+            "expected the E.164 digits a destination starts with, without \"+\" (\"4420\"), got " +
+            p.describe());
+      v.prefixes.push_back(std::move(digits));
+    }
+  }
+  if (auto purposes = r.optional("purposes")) {
+    v.purposes.clear();
+    for (const Node& p : purposes->elements()) {
+      const std::string text = p.text();
+      if (text == "commercial")
+        v.purposes.push_back(policy::Purpose::Commercial);
+      else if (text == "service")
+        v.purposes.push_back(policy::Purpose::Service);
+      else
+        p.fail("expected \"commercial\" or \"service\", got " + p.describe());
+    }
+    if (v.purposes.empty()) purposes->fail("expected at least one purpose");
+  }
+  return v;
+}
+
+}  // namespace
+
 NumbersConfig parse_numbers_section(const Node& node) {
-  const ObjectReader r = node.object({"default_region", "dids", "max_extension_digits"});
+  const ObjectReader r =
+      node.object({"default_region", "dids", "max_extension_digits", "virtual", "default_line"});
   NumbersConfig c;
   if (auto region = r.optional("default_region")) {
     c.default_region = region->text();
@@ -96,6 +151,39 @@ NumbersConfig parse_numbers_section(const Node& node) {
     }
   }
   r.read("max_extension_digits", c.max_extension_digits, 1, 10);
+  if (auto list = r.optional("virtual")) {
+    UniqueValues seen("virtual number");
+    for (const Node& entry : list->elements()) {
+      c.virtual_numbers.push_back(parse_virtual_number(entry, c.default_region));
+      seen.check(ObjectReader(entry).required("number"), c.virtual_numbers.back().number);
+    }
+  }
+  if (auto line = r.optional("default_line")) {
+    c.default_line = line->text();
+    const bool owned = std::find(c.dids.begin(), c.dids.end(), c.default_line) != c.dids.end() ||
+                       std::any_of(c.virtual_numbers.begin(), c.virtual_numbers.end(),
+                                   [&](const auto& v) { return v.number == c.default_line; });
+    // Presenting a number the company does not own is caller-id spoofing.
+    if (!owned)
+      line->fail(
+          "must be one of numbers.dids or numbers.virtual (the company's own numbers), got " +
+          line->describe());
+    // A DID as the default line joins the caller-id inventory (local for
+    // its own country), classified like the virtual numbers.
+    const bool in_inventory =
+        std::any_of(c.virtual_numbers.begin(), c.virtual_numbers.end(),
+                    [&](const auto& v) { return v.number == c.default_line; });
+    if (!in_inventory) {
+      const auto classified = policy::classify_destination(c.default_line, c.default_region);
+      if (!classified)
+        line->fail("not a valid, assigned number (" + classified.error().message + ")");
+      policy::VirtualNumber v;
+      v.number = c.default_line;
+      v.countries = {classified->region};
+      v.type = classified->type;
+      c.virtual_numbers.push_back(std::move(v));
+    }
+  }
   return c;
 }
 
@@ -104,7 +192,7 @@ std::vector<AgentConfig> parse_agents_section(const Node& node, const NumbersCon
   UniqueValues ids("agent id");
   UniqueValues extensions("agent extension");
   for (const Node& entry : node.elements()) {
-    const ObjectReader r = entry.object({"id", "extension", "name"});
+    const ObjectReader r = entry.object({"id", "extension", "name", "token"});
     AgentConfig c;
     const Node id = r.required("id");
     c.id = id.non_empty_text();
@@ -118,6 +206,12 @@ std::vector<AgentConfig> parse_agents_section(const Node& node, const NumbersCon
     }
     extensions.check(ext, c.extension);
     r.read("name", c.name);
+    if (auto token = r.optional("token")) {
+      token->secret();
+      c.token = token->non_empty_text();
+      if (c.token.size() < 16)
+        token->fail("API token too short: expected at least 16 characters (value not shown)");
+    }
     out.push_back(std::move(c));
   }
   return out;

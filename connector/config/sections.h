@@ -15,5 +15,8 @@ StoreConfig parse_store_section(const Node& node);
 ApiConfig parse_api_section(const Node& node);
 DeliveryConfig parse_delivery_section(const Node& node);
 LogConfig parse_log_section(const Node& node);
+// Needs numbers (home region) and pbx (originate.pbx must name one).
+PolicySettings parse_policy_section(const Node& node, const NumbersConfig& numbers,
+                                    const std::vector<AmiPbxConfig>& pbx);
 
 }  // namespace cti::config

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <functional>
 
 namespace cti::policy {
 namespace {
@@ -40,6 +41,20 @@ DncSet::DncSet(std::vector<std::uint64_t> keys) : keys_(std::move(keys)) {
   std::sort(keys_.begin(), keys_.end());
   keys_.erase(std::unique(keys_.begin(), keys_.end()), keys_.end());
   keys_.shrink_to_fit();
+  index();
+}
+
+std::optional<DncSet> DncSet::from_sorted(std::vector<std::uint64_t> keys) {
+  if (std::adjacent_find(keys.begin(), keys.end(), std::greater_equal<>()) != keys.end())
+    return std::nullopt;
+  DncSet set;
+  set.keys_ = std::move(keys);
+  set.keys_.shrink_to_fit();
+  set.index();
+  return set;
+}
+
+void DncSet::index() {
   // About 8 keys per bucket: 2^bits buckets.
   const unsigned bits =
       keys_.size() < 16 ? 1 : std::min(26u, unsigned(std::bit_width(keys_.size() / 8)));

@@ -27,6 +27,9 @@ class DncSet {
   DncSet() = default;
   // Takes unsorted keys (duplicates allowed) and indexes them.
   explicit DncSet(std::vector<std::uint64_t> keys);
+  // Takes keys already in strictly ascending order (a loaded snapshot) and
+  // indexes them without sorting again; nullopt if they are not.
+  static std::optional<DncSet> from_sorted(std::vector<std::uint64_t> keys);
 
   bool contains(std::uint64_t key) const;
   std::size_t size() const { return keys_.size(); }
@@ -37,6 +40,7 @@ class DncSet {
   }
 
  private:
+  void index();  // builds buckets_ from the sorted, unique keys_
   std::vector<std::uint64_t> keys_;
   std::vector<std::uint32_t> buckets_;  // first index of each top-bits bucket, plus an end
   unsigned shift_ = 64;

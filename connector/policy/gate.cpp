@@ -36,21 +36,24 @@ std::optional<Destination> destination_of(const DialRequest& request, const Poli
 
 Decision decide(const DialRequest& req, const PolicyConfig& cfg, const PolicyState& state,
                 const RateTable* rates) {
+  // 1. The number.
+  auto dest = classify_destination(req.to, cfg.home_region);
+  if (dest) return decide(req, *dest, cfg, state, rates);
+  Decision out;
+  out.policy_version = cfg.version;
+  out.invalid_number = true;
+  out.reasons.push_back(Reason{dest.error().code, dest.error().message});
+  return out;
+}
+
+Decision decide(const DialRequest& req, const Destination& to, const PolicyConfig& cfg,
+                const PolicyState& state, const RateTable* rates) {
   Decision out;
   out.policy_version = cfg.version;
   auto deny = [&](std::string code, std::string message) {
     out.reasons.push_back(Reason{std::move(code), std::move(message)});
   };
-
-  // 1. The number.
-  auto dest = classify_destination(req.to, cfg.home_region);
-  if (!dest) {
-    out.invalid_number = true;
-    deny(dest.error().code, dest.error().message);
-    return out;
-  }
-  out.destination = *dest;
-  const Destination& to = *dest;
+  out.destination = to;
 
   // 2. Toll fraud.
   if (contains(cfg.deny_types, to.type))

@@ -107,6 +107,12 @@ struct Decision {
 Decision decide(const DialRequest& request, const PolicyConfig& config, const PolicyState& state,
                 const RateTable* rates);
 
+// The same for a destination already classified (the service classifies
+// first because the state lookups need the E.164; libphonenumber is the
+// costliest step, so it runs once).
+Decision decide(const DialRequest& request, const Destination& destination,
+                const PolicyConfig& config, const PolicyState& state, const RateTable* rates);
+
 // Destination first (the state lookups need its E.164); then decide().
 std::optional<Destination> destination_of(const DialRequest& request, const PolicyConfig& config);
 

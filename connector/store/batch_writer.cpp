@@ -50,7 +50,75 @@ BatchWriter::BatchWriter(SQLite::Database& db)
             "last_error = ? WHERE id = ?"),
       replay_(db,
               "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ?, "
-              "last_error = '' WHERE id = ? AND state = 'dead'") {}
+              "last_error = '' WHERE id = ? AND state = 'dead'"),
+      insert_audit_(db,
+                    "INSERT INTO policy_audit(at, action, principal, tenant, agent, number, "
+                    "allowed, call_id, detail_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+      // The first opt-out is the one that counts (its date and reason);
+      // asking again changes nothing.
+      upsert_dnc_(db,
+                  "INSERT OR IGNORE INTO dnc_internal(e164, added_at, reason, added_by) "
+                  "VALUES (?, ?, ?, ?)"),
+      delete_dnc_(db, "DELETE FROM dnc_internal WHERE e164 = ?"),
+      insert_consent_(db,
+                      "INSERT INTO consents(tenant, e164, status, source, at, recorded_at, "
+                      "recorded_by) VALUES (?, ?, ?, ?, ?, ?, ?)"),
+      // A call is charged once, whatever replays or restarts happen.
+      insert_spend_(db,
+                    "INSERT OR IGNORE INTO spend(call_id, tenant, agent, at, talk_s, cost, "
+                    "currency) VALUES (?, ?, ?, ?, ?, ?, ?)") {}
+
+void BatchWriter::write_policy_rows(const WriteBatch& batch) {
+  for (const auto& a : batch.audits) {
+    auto& st = fresh(insert_audit_);
+    st.bind(1, us(a.at));
+    st.bind(2, a.action);
+    st.bind(3, a.principal);
+    st.bind(4, a.tenant);
+    st.bind(5, a.agent);
+    st.bind(6, a.number);
+    st.bind(7, a.allowed ? 1 : 0);
+    st.bind(8, a.call_id);
+    st.bind(9, a.detail_json);
+    st.exec();
+  }
+  for (const auto& c : batch.dnc_changes) {
+    if (c.add) {
+      auto& st = fresh(upsert_dnc_);
+      st.bind(1, c.entry.e164);
+      st.bind(2, us(c.entry.added_at));
+      st.bind(3, c.entry.reason);
+      st.bind(4, c.entry.added_by);
+      st.exec();
+    } else {
+      auto& st = fresh(delete_dnc_);
+      st.bind(1, c.entry.e164);
+      st.exec();
+    }
+  }
+  for (const auto& c : batch.consents) {
+    auto& st = fresh(insert_consent_);
+    st.bind(1, c.tenant);
+    st.bind(2, c.e164);
+    st.bind(3, c.granted ? "granted" : "revoked");
+    st.bind(4, c.source);
+    st.bind(5, us(c.at));
+    st.bind(6, us(c.recorded_at));
+    st.bind(7, c.recorded_by);
+    st.exec();
+  }
+  for (const auto& s : batch.spend) {
+    auto& st = fresh(insert_spend_);
+    st.bind(1, s.call_id);
+    st.bind(2, s.tenant);
+    st.bind(3, s.agent);
+    st.bind(4, us(s.at));
+    st.bind(5, s.talk_s);
+    st.bind(6, s.cost);
+    st.bind(7, s.currency);
+    st.exec();
+  }
+}
 
 WriteCounts BatchWriter::write(const WriteBatch& batch, core::Timestamp now) {
   WriteCounts counts;
@@ -95,6 +163,7 @@ WriteCounts BatchWriter::write(const WriteBatch& batch, core::Timestamp now) {
     st.bind(12, us(now));
     counts.deliveries += static_cast<std::uint64_t>(st.exec());
   }
+  write_policy_rows(batch);
   return counts;
 }
 

@@ -34,6 +34,8 @@ class BatchWriter {
  private:
   SQLite::Statement insert_event_, upsert_call_, insert_outbox_;
   SQLite::Statement delivered_, retry_, dead_, replay_;
+  SQLite::Statement insert_audit_, upsert_dnc_, delete_dnc_, insert_consent_, insert_spend_;
+  void write_policy_rows(const WriteBatch& batch);
 };
 
 }  // namespace cti::store

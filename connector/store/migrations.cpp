@@ -10,7 +10,7 @@ namespace {
 
 // Timestamps are INTEGER microseconds since the Unix epoch (UTC), like
 // core::Timestamp, so ordering and range queries are plain integer compares.
-constexpr std::array<Migration, 1> kMigrations{{
+constexpr std::array<Migration, 2> kMigrations{{
     {1, R"sql(
 CREATE TABLE calls (
   call_id     TEXT PRIMARY KEY,
@@ -62,6 +62,55 @@ CREATE TABLE outbox (
 CREATE INDEX outbox_due ON outbox(next_attempt_at, id) WHERE state = 'pending';
 CREATE INDEX outbox_pending_call ON outbox(adapter, call_id, seq, id) WHERE state = 'pending';
 CREATE INDEX outbox_dead ON outbox(id) WHERE state = 'dead';
+)sql"},
+    // Dialing policy: compliance evidence. The audit log is append-only;
+    // the registries (Lista Robinson...) live in .dnc snapshot files, not
+    // here, because 20 M rows would cost gigabytes and minutes to load.
+    {2, R"sql(
+CREATE TABLE policy_audit (
+  id          INTEGER PRIMARY KEY,
+  at          INTEGER NOT NULL,
+  action      TEXT NOT NULL,
+  principal   TEXT NOT NULL,
+  tenant      TEXT NOT NULL,
+  agent       TEXT NOT NULL,
+  number      TEXT NOT NULL,
+  allowed     INTEGER NOT NULL,
+  call_id     TEXT NOT NULL,
+  detail_json TEXT NOT NULL
+);
+CREATE INDEX policy_audit_at ON policy_audit(at);
+CREATE INDEX policy_audit_number ON policy_audit(number, at);
+
+CREATE TABLE dnc_internal (
+  e164     TEXT PRIMARY KEY,
+  added_at INTEGER NOT NULL,
+  reason   TEXT NOT NULL,
+  added_by TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE consents (
+  id          INTEGER PRIMARY KEY,
+  tenant      TEXT NOT NULL,
+  e164        TEXT NOT NULL,
+  status      TEXT NOT NULL CHECK (status IN ('granted', 'revoked')),
+  source      TEXT NOT NULL,
+  at          INTEGER NOT NULL,
+  recorded_at INTEGER NOT NULL,
+  recorded_by TEXT NOT NULL
+);
+CREATE INDEX consents_number ON consents(tenant, e164, at);
+
+CREATE TABLE spend (
+  call_id  TEXT PRIMARY KEY,
+  tenant   TEXT NOT NULL,
+  agent    TEXT NOT NULL,
+  at       INTEGER NOT NULL,
+  talk_s   REAL NOT NULL,
+  cost     REAL NOT NULL,
+  currency TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX spend_at ON spend(at);
 )sql"},
 }};
 

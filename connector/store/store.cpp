@@ -275,6 +275,79 @@ std::vector<core::CallEvent> Store::list_events(const std::string& call_id) {
   return out;
 }
 
+std::vector<DncEntry> Store::list_dnc_internal() {
+  std::lock_guard lk(impl_->read_mu);
+  SQLite::Statement q(*impl_->read_db,
+                      "SELECT e164, added_at, reason, added_by FROM dnc_internal ORDER BY e164");
+  std::vector<DncEntry> out;
+  while (q.executeStep())
+    out.push_back({q.getColumn(0).getString(), core::from_unix_micros(q.getColumn(1).getInt64()),
+                   q.getColumn(2).getString(), q.getColumn(3).getString()});
+  return out;
+}
+
+std::vector<ConsentRow> Store::list_consents() {
+  std::lock_guard lk(impl_->read_mu);
+  SQLite::Statement q(*impl_->read_db,
+                      "SELECT tenant, e164, status, source, at, recorded_at, recorded_by "
+                      "FROM consents ORDER BY id");
+  std::vector<ConsentRow> out;
+  while (q.executeStep())
+    out.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(),
+                   q.getColumn(2).getString() == "granted", q.getColumn(3).getString(),
+                   core::from_unix_micros(q.getColumn(4).getInt64()),
+                   core::from_unix_micros(q.getColumn(5).getInt64()), q.getColumn(6).getString()});
+  return out;
+}
+
+std::vector<SpendTotal> Store::spend_since(core::Timestamp since) {
+  std::lock_guard lk(impl_->read_mu);
+  SQLite::Statement q(*impl_->read_db,
+                      "SELECT tenant, agent, SUM(cost) FROM spend WHERE at >= ? "
+                      "GROUP BY tenant, agent");
+  q.bind(1, us(since));
+  std::vector<SpendTotal> out;
+  while (q.executeStep())
+    out.push_back(
+        {q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getDouble()});
+  return out;
+}
+
+std::vector<AuditRow> Store::list_audit(const AuditQuery& query) {
+  std::string sql =
+      "SELECT id, at, action, principal, tenant, agent, number, allowed, call_id, detail_json "
+      "FROM policy_audit WHERE at >= ?";
+  if (!query.agent.empty()) sql += " AND agent = ?";
+  if (!query.number.empty()) sql += " AND number = ?";
+  if (!query.action.empty()) sql += " AND action = ?";
+  if (query.allowed) sql += *query.allowed ? " AND allowed = 1" : " AND allowed = 0";
+  sql += " ORDER BY id DESC LIMIT ?";
+  std::lock_guard lk(impl_->read_mu);
+  SQLite::Statement q(*impl_->read_db, sql);
+  int i = 1;
+  q.bind(i++, query.since ? us(*query.since) : std::numeric_limits<std::int64_t>::min());
+  if (!query.agent.empty()) q.bind(i++, query.agent);
+  if (!query.number.empty()) q.bind(i++, query.number);
+  if (!query.action.empty()) q.bind(i++, query.action);
+  q.bind(i, static_cast<std::int64_t>(std::min<std::size_t>(query.limit, INT64_MAX)));
+  std::vector<AuditRow> out;
+  while (q.executeStep()) {
+    AuditRow r;
+    r.id = q.getColumn(0).getInt64();
+    r.at = core::from_unix_micros(q.getColumn(1).getInt64());
+    r.action = q.getColumn(2).getString();
+    r.principal = q.getColumn(3).getString();
+    r.tenant = q.getColumn(4).getString();
+    r.agent = q.getColumn(5).getString();
+    r.number = q.getColumn(6).getString();
+    r.allowed = q.getColumn(7).getInt() != 0;
+    r.call_id = q.getColumn(8).getString();
+    r.detail_json = q.getColumn(9).getString();
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
 std::vector<DeliveryRow> Store::list_deliveries(std::string_view state, std::size_t limit) {
   // The state goes into the SQL text (from a fixed set) so SQLite can use the
   // partial indexes, which a bound parameter would not allow.

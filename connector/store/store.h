@@ -53,6 +53,14 @@ class Store {
   // state: "dead", "pending", "delivered", "" = all. Newest id first.
   std::vector<DeliveryRow> list_deliveries(std::string_view state, std::size_t limit);
   std::optional<DeliveryRow> get_delivery(std::int64_t id);
+  // Dialing policy (written through submit()).
+  std::vector<DncEntry> list_dnc_internal();
+  std::vector<ConsentRow> list_consents();  // oldest first
+  // Cost of calls that ended at or after `since`, per tenant and agent.
+  std::vector<SpendTotal> spend_since(core::Timestamp since);
+  // Newest first.
+  std::vector<AuditRow> list_audit(const AuditQuery& query);
+
   // dead -> pending, due now, attempts reset. Not found / not dead -> error.
   std::expected<void, std::string> replay_delivery(std::int64_t id);
 

@@ -9,6 +9,7 @@
 #include "connector/core/call_event.h"
 #include "connector/core/call_record.h"
 #include "connector/core/http_request.h"
+#include "connector/store/policy_rows.h"
 
 namespace cti::store {
 
@@ -27,7 +28,15 @@ struct WriteBatch {
   std::vector<core::CallEvent> events{};
   std::vector<core::CallRecord> records{};  // upsert by call_id
   std::vector<OutboxItem> deliveries{};
-  bool empty() const { return events.empty() && records.empty() && deliveries.empty(); }
+  // Dialing policy rows (see policy_rows.h).
+  std::vector<AuditRow> audits{};
+  std::vector<DncChange> dnc_changes{};
+  std::vector<ConsentRow> consents{};
+  std::vector<SpendRow> spend{};
+  bool empty() const {
+    return events.empty() && records.empty() && deliveries.empty() && audits.empty() &&
+           dnc_changes.empty() && consents.empty() && spend.empty();
+  }
 };
 
 }  // namespace cti::store

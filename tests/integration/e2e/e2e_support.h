@@ -131,7 +131,8 @@ class E2e : public ::testing::Test {
     ami_port_ = *p;
   }
 
-  void write_config(unsigned short hook_port) {
+  // `patch` is merged into the config (RFC 7386 merge patch).
+  void write_config(unsigned short hook_port, const json& patch = json::object()) {
     json cfg = {
         {"pbx",
          {{{"type", "ami"},
@@ -157,6 +158,7 @@ class E2e : public ::testing::Test {
         {"delivery", {{"backoff_initial_ms", 50}, {"backoff_max_ms", 300}, {"workers", 2}}},
         {"log", {{"level", "debug"}}},
     };
+    cfg.merge_patch(patch);
     std::ofstream(path("config.json")) << cfg.dump(2);
   }
 
@@ -217,6 +219,14 @@ class E2e : public ::testing::Test {
     std::set<std::string> keys;
     for (const auto& d : received())
       EXPECT_TRUE(keys.insert(d.key).second) << "duplicate " << d.key;
+  }
+
+  httplib::Result api_post(const std::string& target, const json& body,
+                           const std::string& token = kToken) const {
+    httplib::Client c("127.0.0.1", api_port_);
+    c.set_read_timeout(20, 0);
+    httplib::Headers h{{"Authorization", "Bearer " + token}};
+    return c.Post(target.c_str(), h, body.dump(), "application/json");
   }
 
   httplib::Result api_get(const std::string& target, bool auth = true) const {

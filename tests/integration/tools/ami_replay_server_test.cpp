@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <chrono>
 #include <set>
 #include <string>
@@ -14,7 +15,48 @@ namespace cti::tools::test {
 namespace {
 
 const std::string kCaptureA = std::string(CTI_FIXTURES) + "/ami/a_inbound_answered.ami";
+const std::string kCaptureH = std::string(CTI_FIXTURES) + "/ami/h_click_to_call.ami";
 const std::string kSecret = "replay-secret";
+// The CTI_CALL_ID the recording of capture h set with its Originate (VarSet).
+const std::string kRecordedCallId = "c2c-h-0001";
+
+// Capture h's events as the server should play them for an Originate carrying
+// CTI_CALL_ID `call_id` (empty: unchanged) and ActionID `action_id`.
+std::vector<Frame> expected_click_to_call(const std::string& call_id,
+                                          const std::string& action_id) {
+  std::vector<Frame> out;
+  for (const auto& f : capture_event_frames(kCaptureH)) {
+    std::string raw = f.raw;
+    if (!call_id.empty())
+      for (auto pos = raw.find(kRecordedCallId); pos != std::string::npos;
+           pos = raw.find(kRecordedCallId, pos + call_id.size()))
+        raw.replace(pos, kRecordedCallId.size(), call_id);
+    if (f.get("Event") == "OriginateResponse") {
+      const std::string line = "ActionID: " + f.get("ActionID") + "\r\n";
+      raw.replace(raw.find(line), line.size(), "ActionID: " + action_id + "\r\n");
+    }
+    out.push_back(make_frame(std::move(raw)));
+  }
+  return out;
+}
+
+// Whether `got` is `a` and `b` interleaved, each in its own order.
+bool is_interleaving(const std::vector<Frame>& got, const std::vector<Frame>& a,
+                     const std::vector<Frame>& b) {
+  if (got.size() != a.size() + b.size()) return false;
+  // ok[j]: got[0, i + j) can be a[0, i) merged with b[0, j), for the current i.
+  std::vector<char> ok(b.size() + 1, 0);
+  for (std::size_t i = 0; i <= a.size(); ++i)
+    for (std::size_t j = 0; j <= b.size(); ++j) {
+      if (i == 0 && j == 0) {
+        ok[0] = 1;
+        continue;
+      }
+      const std::string& g = got[i + j - 1].raw;
+      ok[j] = (i > 0 && ok[j] && a[i - 1].raw == g) || (j > 0 && ok[j - 1] && b[j - 1].raw == g);
+    }
+  return ok[b.size()];
+}
 
 std::string md5_hex(const std::string& data) {
   unsigned char md[EVP_MAX_MD_SIZE];
@@ -67,6 +109,34 @@ class AmiReplayServerTest : public ::testing::Test {
     c.send("Action: Login\r\nActionID: t-2\r\nAuthType: MD5\r\nUsername: cti\r\nKey: " +
            md5_hex(challenge->get("Challenge") + secret) + "\r\n\r\n");
     return c.read_frame();
+  }
+
+  // `n` frames, or fewer when the connection ended or timed out.
+  static std::vector<Frame> read_frames(AmiClient& c, std::size_t n) {
+    std::vector<Frame> out;
+    while (out.size() < n)
+      if (auto f = c.read_frame())
+        out.push_back(std::move(*f));
+      else
+        break;
+    return out;
+  }
+
+  // Events on, checking the response (no capture to stream before it).
+  static void events_on(AmiClient& c, const std::string& action_id) {
+    c.send("Action: Events\r\nActionID: " + action_id + "\r\nEventMask: on\r\n\r\n");
+    auto r = c.read_until("ActionID", action_id);
+    ASSERT_TRUE(r.has_value());
+    EXPECT_EQ(r->get("Events"), "On");
+  }
+
+  // A Ping whose Pong is the very next frame: nothing else was queued before it.
+  static void expect_pong_next(AmiClient& c, const std::string& action_id) {
+    c.send("Action: Ping\r\nActionID: " + action_id + "\r\n\r\n");
+    auto pong = c.read_frame();
+    ASSERT_TRUE(pong.has_value());
+    EXPECT_EQ(pong->get("ActionID"), action_id) << pong->raw;
+    EXPECT_EQ(pong->get("Ping"), "Pong");
   }
 
   static bool login_plain(AmiClient& c) {
@@ -252,6 +322,184 @@ TEST_F(AmiReplayServerTest, SpeedOneHonoursRecordedTiming) {
   c.send("Action: Events\r\nActionID: s-1\r\nEventMask: on\r\n\r\n");
   ASSERT_TRUE(c.read_until("Event", "Newchannel").has_value());
   EXPECT_GE(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(190));
+}
+
+// --originate-capture: the Originate is answered, then capture h plays with
+// our CTI_CALL_ID and ActionID in place of the recorded ones. Capture h goes on
+// after its last Hangup (device and queue state), so the whole capture is
+// expected, then nothing more.
+TEST_F(AmiReplayServerTest, OriginateCapturePlaysClickToCallWithTheOriginatesCallId) {
+  const auto recorded = capture_event_frames(kCaptureH);
+  auto recorded_response = std::find_if(recorded.begin(), recorded.end(), [](const Frame& f) {
+    return f.get("Event") == "OriginateResponse";
+  });
+  ASSERT_NE(recorded_response, recorded.end());
+  ASSERT_EQ(recorded_response->get("ActionID"), "h-003") << "capture h changed";
+  ASSERT_NE(read_file(kCaptureH).find("Value: " + kRecordedCallId + "\r\n"), std::string::npos);
+
+  ASSERT_NO_FATAL_FAILURE(start({"--originate-capture", kCaptureH, "--speed", "0"}));
+  AmiClient c(port_);
+  ASSERT_TRUE(login_plain(c));
+  ASSERT_NO_FATAL_FAILURE(events_on(c, "e-1"));
+  c.send(
+      "Action: Originate\r\nActionID: o-1\r\nChannel: Local/1001@agents\r\n"
+      "Context: from-internal\r\nExten: 600111222\r\nPriority: 1\r\n"
+      "CallerID: +34910000001\r\nAsync: true\r\nVariable: CTI_CALL_ID=c2c-test-42\r\n"
+      "Variable: CTI_ORIGIN=crm,CTI_AGENT=1001\r\n\r\n");
+  auto queued = c.read_frame();
+  ASSERT_TRUE(queued.has_value());
+  EXPECT_EQ(queued->get("Response"), "Success");
+  EXPECT_EQ(queued->get("ActionID"), "o-1");
+  EXPECT_EQ(queued->get("Message"), "Originate successfully queued");
+
+  const auto expected = expected_click_to_call("c2c-test-42", "o-1");
+  const auto got = read_frames(c, expected.size());
+  ASSERT_EQ(got.size(), expected.size());
+  std::size_t call_id_sets = 0, last_hangup = expected.size();
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    EXPECT_EQ(got[i].raw, expected[i].raw) << "frame " << i;
+    EXPECT_EQ(got[i].raw.find(kRecordedCallId), std::string::npos) << got[i].raw;
+    if (got[i].get("Variable") == "CTI_CALL_ID") {
+      ++call_id_sets;
+      EXPECT_EQ(got[i].get("Value"), "c2c-test-42");
+    }
+    if (got[i].get("Event") == "OriginateResponse") {
+      EXPECT_EQ(got[i].get("ActionID"), "o-1");
+      EXPECT_EQ(got[i].get("Response"), "Success");
+    }
+    if (got[i].get("Event") == "Hangup") last_hangup = i;
+  }
+  EXPECT_EQ(call_id_sets, 2u);  // VarSet on both halves of the Local channel
+  ASSERT_LT(last_hangup, got.size());
+  EXPECT_EQ(got[last_hangup].raw, recorded[last_hangup].raw);  // no call id in a Hangup
+  ASSERT_NO_FATAL_FAILURE(expect_pong_next(c, "p-1"));
+}
+
+// Nothing of the originate capture is sent on login or Events: only our
+// responses arrive up to the Pong, and one Originate later yields exactly one
+// playback (a playback started early would show up in between or as extra
+// frames before the last Pong). Without CTI_CALL_ID the capture plays with its
+// recorded call id.
+TEST_F(AmiReplayServerTest, OriginateCaptureSendsNothingUntilAnOriginate) {
+  ASSERT_NO_FATAL_FAILURE(start({"--originate-capture", kCaptureH, "--speed", "0"}));
+  AmiClient c(port_);
+  ASSERT_TRUE(login_plain(c));
+  c.send("Action: Events\r\nActionID: e-1\r\nEventMask: on\r\n\r\n");
+  c.send("Action: Ping\r\nActionID: p-1\r\n\r\n");
+  auto events = c.read_frame();
+  ASSERT_TRUE(events.has_value());
+  EXPECT_EQ(events->get("ActionID"), "e-1") << events->raw;
+  EXPECT_EQ(events->get("Events"), "On");
+  auto pong = c.read_frame();
+  ASSERT_TRUE(pong.has_value());
+  EXPECT_EQ(pong->get("ActionID"), "p-1") << pong->raw;
+  ASSERT_NO_FATAL_FAILURE(expect_pong_next(c, "p-2"));
+
+  c.send(
+      "Action: Originate\r\nActionID: o-2\r\nChannel: Local/1001@agents\r\n"
+      "Variable: CTI_ORIGIN=crm\r\n\r\n");
+  auto queued = c.read_frame();
+  ASSERT_TRUE(queued.has_value());
+  EXPECT_EQ(queued->get("ActionID"), "o-2") << queued->raw;
+  const auto expected = expected_click_to_call("", "o-2");
+  const auto got = read_frames(c, expected.size());
+  ASSERT_EQ(got.size(), expected.size());
+  for (std::size_t i = 0; i < got.size(); ++i) EXPECT_EQ(got[i].raw, expected[i].raw) << i;
+  ASSERT_NO_FATAL_FAILURE(expect_pong_next(c, "p-3"));
+}
+
+TEST_F(AmiReplayServerTest, OriginateCaptureLogsTheOriginateAction) {
+  ASSERT_NO_FATAL_FAILURE(start({"--originate-capture", kCaptureH, "--speed", "0"}));
+  AmiClient c(port_);
+  ASSERT_TRUE(login_plain(c));
+  const std::string originate =
+      "Action: Originate\r\nActionID: o-3\r\nChannel: Local/1001@agents\r\n"
+      "Context: from-internal\r\nExten: 600111222\r\nVariable: CTI_CALL_ID=c2c-log-1\r\n\r\n";
+  EXPECT_EQ(read_file(dir_.path() / "actions.log").find("Action: Originate"), std::string::npos);
+  c.send(originate);
+  auto queued = c.read_until("ActionID", "o-3");
+  ASSERT_TRUE(queued.has_value());
+  // The server appends the action before it answers it.
+  EXPECT_NE(read_file(dir_.path() / "actions.log").find(originate), std::string::npos);
+}
+
+// A second Originate during a playback is played after it, each with its own
+// call id (here set in a comma-separated Variable list) and ActionID.
+TEST_F(AmiReplayServerTest, OriginateCaptureQueuesASecondOriginate) {
+  ASSERT_NO_FATAL_FAILURE(start({"--originate-capture", kCaptureH, "--speed", "0"}));
+  AmiClient c(port_);
+  ASSERT_TRUE(login_plain(c));
+  ASSERT_NO_FATAL_FAILURE(events_on(c, "e-1"));
+  c.send(
+      "Action: Originate\r\nActionID: o-1\r\nChannel: Local/1001@agents\r\n"
+      "Variable: CTI_CALL_ID=c2c-one\r\n\r\n"
+      "Action: Originate\r\nActionID: o-2\r\nChannel: Local/1001@agents\r\n"
+      "Variable: CTI_ORIGIN=crm,CTI_CALL_ID=c2c-two,CTI_AGENT=1001\r\n\r\n");
+  auto first = expected_click_to_call("c2c-one", "o-1");
+  const auto second = expected_click_to_call("c2c-two", "o-2");
+  const auto got = read_frames(c, first.size() + second.size() + 2);
+  ASSERT_EQ(got.size(), first.size() + second.size() + 2);
+  // The responses may fall anywhere before their playback; the events are
+  // the two playbacks one after the other.
+  std::vector<Frame> played;
+  std::vector<std::size_t> response_at;
+  for (const auto& f : got) {
+    if (f.first_key() == "Response") {
+      EXPECT_EQ(f.get("ActionID"), response_at.empty() ? "o-1" : "o-2") << f.raw;
+      response_at.push_back(played.size());
+    } else {
+      played.push_back(f);
+    }
+  }
+  ASSERT_EQ(response_at.size(), 2u);
+  EXPECT_EQ(response_at[0], 0u);
+  EXPECT_LE(response_at[1], first.size());
+  first.insert(first.end(), second.begin(), second.end());
+  ASSERT_EQ(played.size(), first.size());
+  for (std::size_t i = 0; i < played.size(); ++i) EXPECT_EQ(played[i].raw, first[i].raw) << i;
+  ASSERT_NO_FATAL_FAILURE(expect_pong_next(c, "p-1"));
+}
+
+// With a positional capture streaming at the same time (both paced by
+// --speed), every frame arrives whole through the one writer: the events are
+// capture a and the click-to-call interleaved, each complete and in order.
+TEST_F(AmiReplayServerTest, OriginateCaptureSharesTheConnectionWithTheStreamer) {
+  ASSERT_NO_FATAL_FAILURE(
+      start({"--originate-capture", kCaptureH, "--speed", "8", "--split-seed", "5", kCaptureA}));
+  AmiClient c(port_);
+  ASSERT_TRUE(login_plain(c));
+  c.send(
+      "Action: Events\r\nActionID: e-1\r\nEventMask: on\r\n\r\n"
+      "Action: Originate\r\nActionID: o-1\r\nChannel: Local/1001@agents\r\n"
+      "Variable: CTI_CALL_ID=c2c-both\r\n\r\n");
+  const auto streamed = capture_event_frames(kCaptureA);
+  const auto played = expected_click_to_call("c2c-both", "o-1");
+  const auto got = read_frames(c, streamed.size() + played.size() + 2);
+  ASSERT_EQ(got.size(), streamed.size() + played.size() + 2);
+  std::vector<Frame> events;
+  std::vector<std::string> responses;
+  for (const auto& f : got) {
+    if (f.first_key() == "Response")
+      responses.push_back(f.get("ActionID"));
+    else
+      events.push_back(f);
+  }
+  EXPECT_EQ(responses, (std::vector<std::string>{"e-1", "o-1"}));
+  EXPECT_TRUE(is_interleaving(events, streamed, played));
+  ASSERT_NO_FATAL_FAILURE(expect_pong_next(c, "p-1"));
+}
+
+TEST_F(AmiReplayServerTest, WithoutCapturesOrOriginateCaptureItRefusesToStart) {
+  auto child = ChildProcess::spawn({std::string(CTI_BINARY_DIR) + "/ami-replay-server", "--secret",
+                                    kSecret, "--listen", "127.0.0.1:0"},
+                                   dir_ / "out", dir_ / "err");
+  ASSERT_TRUE(child.has_value()) << child.error();
+  auto status = child->wait_for_exit(std::chrono::seconds(30));
+  ASSERT_TRUE(status.has_value());
+  ASSERT_TRUE(WIFEXITED(*status));
+  EXPECT_NE(WEXITSTATUS(*status), 0);
+  EXPECT_NE(read_file(dir_.path() / "err").find("--originate-capture"), std::string::npos)
+      << read_file(dir_.path() / "err");
 }
 
 }  // namespace
