@@ -114,6 +114,57 @@ TEST(ParseConfig, FullConfigWithEveryKeySet) {
   EXPECT_EQ(c.log.level, "debug");
 }
 
+TEST(ParseConfig, PolicySectionAndCallerIdInventory) {
+  nlohmann::json j = base_config();
+  j["numbers"]["dids"] = {"+34910000001"};
+  j["numbers"]["virtual"] = {{{"number", "+442079460001"},
+                              {"prefixes", {"4420"}},
+                              {"purposes", {"service"}}},
+                             {{"number", "+34600000001"}, {"countries", {"ES", "PT"}}}};
+  j["numbers"]["default_line"] = "+34910000001";
+  j["agents"][0]["token"] = "agent-token-0123456789";
+  j["policy"] = {
+      {"version", "2026-11"},
+      {"extra_deny_prefixes", {"+3490"}},
+      {"velocity", {{"agent_calls_per_minute", 3}}},
+      {"spend", {{"currency", "GBP"}, {"agent_monthly_budget", 12.5}, {"deny_unpriced", false}}},
+      {"dnc", {{"max_age_days", 15}, {"stale", "warn"}}},
+      {"calling_hours",
+       {{"GB",
+         {{"zone", "Europe/London"},
+          {"windows", {{{"days", "mon-sat"}, {"from", "08:00"}, {"to", "20:00"}}}}}},
+        {"ES", {{"holidays", {"2026-12-08"}}}}}},
+      {"originate", {{"endpoint", "Local/{extension}@agents"}, {"exten_format", "e164"}}}};
+  auto r = parse(j);
+  ASSERT_TRUE(r) << r.error().to_string();
+  const auto& g = r->policy.gate;
+  EXPECT_EQ(g.version, "2026-11");
+  EXPECT_EQ(g.home_region, "ES");
+  EXPECT_EQ(g.deny_prefixes.back(), "+3490");
+  EXPECT_GT(g.deny_prefixes.size(), 10u);  // the defaults stay
+  EXPECT_EQ(g.agent_calls_per_minute, 3);
+  EXPECT_EQ(g.currency, "GBP");
+  EXPECT_DOUBLE_EQ(g.agent_monthly_budget, 12.5);
+  EXPECT_FALSE(g.deny_unpriced);
+  EXPECT_EQ(g.dnc_max_age_days, 15);
+  EXPECT_FALSE(g.dnc_stale_denies);
+  ASSERT_EQ(g.calling_hours.size(), 2u);
+  EXPECT_EQ(g.calling_hours[0].first, "ES");
+  EXPECT_EQ(g.calling_hours[1].first, "GB");
+  EXPECT_EQ(g.calling_hours[1].second.zone.name, "Europe/London");
+  // Three caller ids: the two virtual numbers, classified, then the DID default line.
+  ASSERT_EQ(g.virtual_numbers.size(), 3u);
+  EXPECT_EQ(g.virtual_numbers[0].countries, std::vector<std::string>{"GB"});
+  EXPECT_EQ(g.virtual_numbers[0].purposes, std::vector<policy::Purpose>{policy::Purpose::Service});
+  EXPECT_EQ(g.virtual_numbers[1].type, policy::NumberType::Mobile);
+  EXPECT_EQ(g.virtual_numbers[2].number, "+34910000001");
+  EXPECT_EQ(g.virtual_numbers[2].countries, std::vector<std::string>{"ES"});
+  EXPECT_EQ(g.default_line, "+34910000001");
+  EXPECT_EQ(r->policy.originate.pbx, "main");  // the first PBX by default
+  EXPECT_EQ(r->policy.originate.exten_format, "e164");
+  EXPECT_EQ(r->agents[0].token, "agent-token-0123456789");
+}
+
 TEST(ParseConfig, OnlyApiIsRequiredAtTopLevel) {
   auto r = parse_config(R"({"api": {"tokens": ["0123456789abcdef"]}})", fake_env({}));
   ASSERT_TRUE(r) << r.error().to_string();
