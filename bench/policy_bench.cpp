@@ -13,6 +13,7 @@
 #include <fstream>
 #include <random>
 
+#include "connector/policy/destination_cache.h"
 #include "connector/policy/dnc_import.h"
 #include "connector/policy/gate.h"
 
@@ -149,6 +150,69 @@ void BM_GateDecision(benchmark::State& state) {
   state.counters["p99_us"] = percentile(us, 0.99);
 }
 BENCHMARK(BM_GateDecision)->Iterations(200000)->Unit(benchmark::kMicrosecond);
+
+// The two halves of a decision: libphonenumber's classification alone, and
+// the rules on a destination already classified (what a cache hit costs).
+void BM_ClassifyDestination(benchmark::State& state) {
+  std::mt19937_64 rng(6);
+  std::vector<std::string> numbers;
+  for (int i = 0; i < 20000; ++i)
+    numbers.push_back(i % 2 ? "+3491" + std::to_string(1000000 + rng() % 8999999)
+                            : "+44207946" + std::to_string(1000 + rng() % 8999));
+  std::vector<double> us;
+  std::size_t i = 0, valid = 0;
+  for (auto _ : state) {
+    const auto t0 = Clock::now();
+    valid += classify_destination(numbers[i], "ES").has_value();
+    us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
+    if (++i == numbers.size()) i = 0;
+  }
+  benchmark::DoNotOptimize(valid);
+  state.counters["p50_us"] = percentile(us, 0.50);
+  state.counters["p99_us"] = percentile(us, 0.99);
+}
+BENCHMARK(BM_ClassifyDestination)->Iterations(200000)->Unit(benchmark::kMicrosecond);
+
+// A decision for a number classified before (the Dialer's DestinationCache:
+// a CRM checks a number to grey out its button, then dials it).
+void BM_GateDecisionCachedNumber(benchmark::State& state) {
+  std::vector<std::string> numbers;
+  const RateTable rates = make_rates(200'000, numbers);
+  PolicyConfig cfg;
+  cfg.allowed_countries = {"ES", "GB"};
+  cfg.virtual_numbers = {{"+34910000001",
+                          {"ES"},
+                          {"3491"},
+                          {Purpose::Commercial, Purpose::Service},
+                          NumberType::FixedLine}};
+  cfg.default_line = "+34910000001";
+  DestinationCache cache("ES", 32768);
+  std::mt19937_64 rng(7);
+  std::vector<DialRequest> reqs;
+  for (int i = 0; i < 20000; ++i) {
+    DialRequest r;
+    r.agent = "agent" + std::to_string(i % 50);
+    r.to = i % 2 ? "+3491" + std::to_string(1000000 + rng() % 8999999)
+                 : "+44207946" + std::to_string(1000 + rng() % 8999);
+    r.now = *cti::core::parse_rfc3339("2026-11-30T10:00:00Z");
+    (void)cache.classify(r.to);  // warm
+    reqs.push_back(std::move(r));
+  }
+  PolicyState st;
+  std::vector<double> us;
+  std::size_t i = 0, allowed = 0;
+  for (auto _ : state) {
+    const auto t0 = Clock::now();
+    const auto dest = cache.classify(reqs[i].to);
+    if (dest) allowed += decide(reqs[i], *dest, cfg, st, &rates).allowed;
+    us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
+    if (++i == reqs.size()) i = 0;
+  }
+  benchmark::DoNotOptimize(allowed);
+  state.counters["p50_us"] = percentile(us, 0.50);
+  state.counters["p99_us"] = percentile(us, 0.99);
+}
+BENCHMARK(BM_GateDecisionCachedNumber)->Iterations(200000)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 

@@ -74,7 +74,8 @@ Dialer::Dialer(const config::Config& config, std::unique_ptr<policy::RateTable> 
       registries_(std::move(registries)),
       store_(store),
       clock_(clock),
-      originate_(std::move(originate)) {
+      originate_(std::move(originate)),
+      destinations_(config.policy.gate.home_region, 32768) {
   for (const auto& a : config.agents) {
     extension_of_[a.id] = a.extension;
     agent_of_[a.extension] = a.id;
@@ -104,9 +105,8 @@ void Dialer::roll_month(core::Timestamp now) {
   }
 }
 
-std::expected<policy::Destination, api::NumberError> Dialer::number_of(
-    const std::string& raw) const {
-  auto d = policy::classify_destination(raw, settings_.gate.home_region);
+std::expected<policy::Destination, api::NumberError> Dialer::number_of(const std::string& raw) {
+  auto d = destinations_.classify(raw);
   if (!d) return std::unexpected(api::NumberError{d.error().message});
   return *d;
 }
@@ -162,7 +162,7 @@ api::DialOutcome Dialer::dial(const api::DialCommand& cmd) {
   }
   const core::Timestamp now = clock_.now();
   policy::DialRequest req{"default", cmd.agent, cmd.to, cmd.purpose, now};
-  const auto dest = policy::classify_destination(cmd.to, settings_.gate.home_region);
+  const auto dest = destinations_.classify(cmd.to);
 
   store::AuditRow audit;
   audit.at = now;
@@ -195,7 +195,9 @@ api::DialOutcome Dialer::dial(const api::DialCommand& cmd) {
           state_json["consent"]["revoked_at"] = iso(*state.consent->revoked_at);
       }
     } else {
-      out.decision = policy::decide(req, settings_.gate, {}, rates_.get());
+      out.decision.policy_version = settings_.gate.version;
+      out.decision.invalid_number = true;
+      out.decision.reasons.push_back({dest.error().code, dest.error().message});
     }
     // Counted when allowed, before the originate: two quick clicks must
     // not both slip under the limit.

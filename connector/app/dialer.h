@@ -21,6 +21,7 @@
 #include "connector/api/backend.h"
 #include "connector/config/config.h"
 #include "connector/pbx/ami/originate.h"
+#include "connector/policy/destination_cache.h"
 #include "connector/policy/dnc_set.h"
 #include "connector/policy/gate.h"
 #include "connector/policy/rate_table.h"
@@ -76,7 +77,7 @@ class Dialer {
     std::optional<core::Timestamp> granted, revoked;
     std::string source;
   };
-  std::expected<policy::Destination, api::NumberError> number_of(const std::string& raw) const;
+  std::expected<policy::Destination, api::NumberError> number_of(const std::string& raw);
   policy::PolicyState snapshot(const std::string& agent, const policy::Destination& to,
                                core::Timestamp now);  // mu_ held
   void roll_month(core::Timestamp now);               // mu_ held
@@ -91,6 +92,7 @@ class Dialer {
   store::Store& store_;
   const core::Clock& clock_;
   Originate originate_;
+  policy::DestinationCache destinations_;
 
   std::mutex mu_;
   std::unordered_map<std::string, store::DncEntry> internal_;  // e164 -> entry
