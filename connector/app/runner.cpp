@@ -235,7 +235,10 @@ int run(const config::Config& config, const RunOptions& options) {
     std::rename(tmp.c_str(), options.api_port_file.c_str());
   }
   auto api_guard = boost::asio::make_work_guard(api_ioc);
-  std::thread api_thread([&] { api_ioc.run(); });
+  // Several threads: a slow request (a click-to-call waits for the PBX's
+  // answer) does not hold up the others; connections run on strands.
+  std::vector<std::thread> api_threads;
+  for (int i = 0; i < config.api.threads; ++i) api_threads.emplace_back([&] { api_ioc.run(); });
 
   for (auto& s : sessions) s->start();
 
@@ -265,7 +268,7 @@ int run(const config::Config& config, const RunOptions& options) {
 
   server.stop();
   api_guard.reset();
-  api_thread.join();
+  for (auto& t : api_threads) t.join();
   store->flush();
   engine.stop();
   store->flush();

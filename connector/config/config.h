@@ -103,6 +103,7 @@ struct ApiConfig {
   std::string listen = "127.0.0.1:8080";  // "host:port"; port 0 picks a free port
   std::vector<std::string> tokens;
   std::size_t max_body_bytes = 1 << 20;
+  int threads = 2;  // API worker threads
 };
 
 struct LogConfig {

@@ -226,7 +226,7 @@ StoreConfig parse_store_section(const Node& node) {
 }
 
 ApiConfig parse_api_section(const Node& node) {
-  const ObjectReader r = node.object({"listen", "tokens", "max_body_bytes"});
+  const ObjectReader r = node.object({"listen", "tokens", "max_body_bytes", "threads"});
   ApiConfig c;
   if (auto listen = r.optional("listen")) {
     c.listen = listen->text();
@@ -253,6 +253,7 @@ ApiConfig parse_api_section(const Node& node) {
     c.tokens.push_back(std::move(token));
   }
   r.read("max_body_bytes", c.max_body_bytes, 1024, 1LL << 30);
+  r.read("threads", c.threads, 1, 64);
   return c;
 }
 
