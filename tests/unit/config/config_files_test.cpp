@@ -80,7 +80,11 @@ TEST(ShippedConfig, DemoParses) {
   EXPECT_EQ(c.agents[2].id, "eva");
   EXPECT_EQ(c.agents[2].extension, "1003");
   EXPECT_EQ(c.numbers.default_region, "ES");
-  EXPECT_EQ(c.numbers.dids, (std::vector<std::string>{"+34912000100", "+34912000200"}));
+  EXPECT_EQ(c.numbers.dids,
+            (std::vector<std::string>{"+34912000100", "+34912000200", "+34910000001"}));
+  // The replayed click-to-call (capture h) presents +34910000001: the demo's default line.
+  EXPECT_EQ(c.policy.gate.default_line, "+34910000001");
+  EXPECT_EQ(c.policy.originate.endpoint, "Local/{extension}@agents");
   ASSERT_EQ(c.crm.size(), 1u);
   EXPECT_EQ(c.crm[0].name, "hooks");
   EXPECT_EQ(c.crm[0].url, "http://127.0.0.1:19000/hook");
@@ -99,7 +103,8 @@ TEST(ShippedConfig, SchemaIsValidJsonAndCoversEveryTopLevelKey) {
   EXPECT_EQ(schema.at("$schema"), "https://json-schema.org/draft/2020-12/schema");
   EXPECT_EQ(schema.at("additionalProperties"), false);
   const auto& props = schema.at("properties");
-  for (const char* key : {"pbx", "agents", "numbers", "crm", "store", "api", "delivery", "log"}) {
+  for (const char* key :
+       {"pbx", "agents", "numbers", "crm", "store", "api", "delivery", "log", "policy"}) {
     EXPECT_TRUE(props.contains(key)) << key;
   }
   // Every key of the fully spelled-out example is described by the schema.
