@@ -27,8 +27,10 @@
 #include <openssl/evp.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <array>
 #include <boost/asio.hpp>
+#include <cctype>
 #include <chrono>
 #include <cstdarg>
 #include <cstdint>
@@ -113,6 +115,7 @@ struct Replay {
   double now_t = 0;  // recorded time of the last replayed frame
   std::uint64_t bytes_sent = 0;
   bool dropped = false;
+  unsigned originate_plays = 0;  // across connections: each playback gets new ids
 
   void skip_empty() {
     while (capture < captures.size() && frame >= captures[capture].frames.size()) {
@@ -193,6 +196,57 @@ void replace_all(std::string& s, std::string_view from, std::string_view to) {
 
 // Sets the value of the first `name:` line of a raw frame (CRLF or LF);
 // an empty value removes the line.
+// The nth playback (n >= 1) of the originate capture must look like a new
+// call, as it would on a real PBX: every uniqueid/linkedid "E.S" becomes
+// "E.(S + n*100000)" and every channel counter "-0000000a;" is moved by
+// n*0x100000, in the values of headers named *Uniqueid, *Linkedid and
+// *Channel. Times are left alone.
+void renumber_ids(std::string& frame, unsigned n) {
+  if (n == 0) return;
+  std::string out;
+  out.reserve(frame.size() + 64);
+  std::size_t pos = 0;
+  while (pos < frame.size()) {
+    std::size_t eol = frame.find('\n', pos);
+    if (eol == std::string::npos) eol = frame.size();
+    std::string line = frame.substr(pos, eol - pos);
+    const auto colon = line.find(": ");
+    if (colon != std::string::npos) {
+      const std::string name = line.substr(0, colon);
+      std::string value = line.substr(colon + 2);
+      const bool cr = !value.empty() && value.back() == '\r';
+      if (cr) value.pop_back();
+      auto ends = [&](std::string_view suffix) {
+        return name.size() >= suffix.size() &&
+               name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
+      };
+      if (ends("Uniqueid") || ends("Linkedid")) {
+        const auto dot = value.find('.');
+        if (dot != std::string::npos && dot + 1 < value.size() &&
+            value.find_first_not_of("0123456789", dot + 1) == std::string::npos)
+          value = value.substr(0, dot + 1) +
+                  std::to_string(std::stoull(value.substr(dot + 1)) + 100000ULL * n);
+      } else if (ends("Channel")) {
+        // "Local/1001@agents-00000000;1": 8 hex digits after the last '-'.
+        const auto dash = value.rfind('-');
+        if (dash != std::string::npos && dash + 9 <= value.size() &&
+            std::all_of(value.begin() + dash + 1, value.begin() + dash + 9,
+                        [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); })) {
+          char counter[9];
+          std::snprintf(counter, sizeof counter, "%08lx",
+                        std::stoul(value.substr(dash + 1, 8), nullptr, 16) + 0x100000UL * n);
+          value.replace(dash + 1, 8, counter, 8);
+        }
+      }
+      line = name + ": " + value + (cr ? "\r" : "");
+    }
+    out += line;
+    if (eol < frame.size()) out += '\n';
+    pos = eol + 1;
+  }
+  frame = std::move(out);
+}
+
 void set_header_value(std::string& frame, std::string_view name, std::string_view value) {
   for (std::size_t line = 0; line < frame.size();) {
     auto eol = frame.find('\n', line);
@@ -252,6 +306,7 @@ class Session : public std::enable_shared_from_this<Session> {
   struct Playback {
     std::string call_id;    // CTI_CALL_ID of the Originate; empty = play unchanged
     std::string action_id;  // ActionID of the Originate; empty = no ActionID
+    unsigned serial = 0;    // 0 for the server's first playback (recorded ids)
   };
 
   // Waiting coroutines re-check their conditions on these.
@@ -407,9 +462,8 @@ class Session : public std::enable_shared_from_this<Session> {
   // Plays the originate capture once per queued Originate, one after the
   // other, through the same writer queue as everything else (bounded by
   // kMaxQueued, paced by --speed like the streamer, only while events are
-  // on). Every playback repeats the recorded channel names and uniqueids:
-  // fine for tests that originate once per connection; a real PBX would
-  // create new channels for each call.
+  // on). The first playback uses the recorded channel names and uniqueids;
+  // later ones get new ones (renumber_ids), as a real PBX's new calls would.
   asio::awaitable<void> originator(std::shared_ptr<Session>) {
     const Capture& cap = originate_->capture;
     for (;;) {
@@ -461,6 +515,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   std::string originate_frame(const CaptureFrame& f, const Playback& p) const {
     std::string bytes = f.bytes;
+    renumber_ids(bytes, p.serial);
     if (!p.call_id.empty()) replace_all(bytes, originate_->call_id, p.call_id);
     if (f.event() == "OriginateResponse" && cti::tools::find_header(f.headers, "ActionID"))
       set_header_value(bytes, "ActionID", p.action_id);
@@ -474,7 +529,7 @@ class Session : public std::enable_shared_from_this<Session> {
           id.c_str(), originates_.size());
       return;
     }
-    Playback p{originate_call_id(h), id};
+    Playback p{originate_call_id(h), id, replay_.originate_plays++};
     if (p.call_id.empty())
       log("[conn %d] originate (ActionID %s) has no %s variable: playing %s unchanged", id_,
           id.c_str(), kCallIdVariable.data(), originate_->capture.name.c_str());

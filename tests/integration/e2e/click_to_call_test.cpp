@@ -2,6 +2,9 @@
 // answers Originate by playing the recorded click-to-call (capture h) under
 // the call id it was given, and the real HTTP API. An allowed call becomes
 // an outbound call record; a denied one never reaches the PBX.
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+
 #include "integration/e2e/e2e_support.h"
 
 namespace cti::e2e {
@@ -11,7 +14,7 @@ const std::string kAnaToken = "ana-agent-token-0123456789";
 
 class ClickToCall : public E2e {
  protected:
-  void start_all() {
+  void start_all(const json& policy = json::object()) {
     start_receiver();
     start_ami({}, {"--originate-capture",
                    std::string(CTI_FIXTURES) + "/ami/timestamped/h_click_to_call.ami", "--speed",
@@ -26,7 +29,7 @@ class ClickToCall : public E2e {
            {{"id", "ben"}, {"extension", "1002"}}}},
          {"numbers",
           {{"default_region", "ES"}, {"dids", {"+34910000001"}}, {"default_line", "+34910000001"}}},
-         {"policy", {{"originate", {{"endpoint", "Local/{extension}@agents"}}}}}});
+         {"policy", policy}});
     start_connector();
     // Dialling needs the AMI session up.
     ASSERT_TRUE(eventually([&] {
@@ -35,10 +38,25 @@ class ClickToCall : public E2e {
     })) << slurp(path("connector.err"));
   }
   std::string actions() const { return slurp(path("actions.log")); }
+  json ended_record(const std::string& call_id) {
+    json record;
+    EXPECT_TRUE(eventually([&] {
+      auto r = api_get("/v1/calls/" + call_id);
+      if (!r || r->status != 200) return false;
+      record = json::parse(r->body);
+      return record.contains("ended_at") && !record["ended_at"].is_null();
+    })) << call_id
+        << "\n"
+        << slurp(path("connector.err"));
+    return record;
+  }
+  static json originate_at_agents() {
+    return {{"originate", {{"endpoint", "Local/{extension}@agents"}}}};
+  }
 };
 
 TEST_F(ClickToCall, DeniedCallNeverReachesThePbxAllowedOneBecomesAnOutboundRecord) {
-  start_all();
+  start_all(originate_at_agents());
   // The customer opted out (recorded by the integration), then the agent clicks.
   auto dnc = api_post("/v1/dnc", {{"number", "+34 600 111 333"}, {"reason", "asked"}});
   ASSERT_TRUE(dnc);
@@ -75,13 +93,8 @@ TEST_F(ClickToCall, DeniedCallNeverReachesThePbxAllowedOneBecomesAnOutboundRecor
   EXPECT_EQ(log.find("600111333"), std::string::npos) << log;
 
   // The PBX's events make the call record, under our call id.
-  json record;
-  ASSERT_TRUE(eventually([&] {
-    auto r = api_get("/v1/calls/" + call_id);
-    if (!r || r->status != 200) return false;
-    record = json::parse(r->body);
-    return record.contains("ended_at") && !record["ended_at"].is_null();
-  })) << slurp(path("connector.err"));
+  const json record = ended_record(call_id);
+  ASSERT_FALSE(record.is_null());
   EXPECT_EQ(record["direction"], "outbound");
   EXPECT_EQ(record["agent"], "1001");  // records name extensions
   EXPECT_EQ(record["to"], "+34600111222");
@@ -103,6 +116,35 @@ TEST_F(ClickToCall, DeniedCallNeverReachesThePbxAllowedOneBecomesAnOutboundRecor
   const json audit_body = json::parse(audit->body);
   for (const auto& e : audit_body["entries"]) actions_seen.push_back(e["action"]);
   EXPECT_EQ(actions_seen, (std::vector<std::string>{"dial", "dial", "dnc_add"}));
+}
+
+TEST_F(ClickToCall, EachClickIsItsOwnCallAndFinishedCallsAreCharged) {
+  std::ofstream(path("rates.csv")) << "prefix,rate_per_min,currency\n346,0.60,EUR\n";
+  json policy = originate_at_agents();
+  policy["spend"] = {{"rates_file", path("rates.csv")}, {"agent_monthly_budget", 100}};
+  start_all(policy);
+  std::vector<std::string> ids;
+  for (int i = 0; i < 2; ++i) {
+    auto ok = api_post("/v1/calls", {{"to", "+34600111222"}, {"purpose", "service"}}, kAnaToken);
+    ASSERT_TRUE(ok);
+    ASSERT_EQ(ok->status, 202) << ok->body;
+    ids.push_back(json::parse(ok->body)["call_id"]);
+    const json record = ended_record(ids.back());
+    ASSERT_FALSE(record.is_null());
+    EXPECT_EQ(record["direction"], "outbound");
+    EXPECT_GT(record["talk_s"].get<double>(), 0);
+  }
+  EXPECT_NE(ids[0], ids[1]);
+  // Each finished call's real cost: talk_s x 0.60/min, committed with call.ended.
+  SQLite::Database db(path("cti.db"), SQLite::OPEN_READONLY);
+  for (const auto& id : ids) {
+    SQLite::Statement q(db, "SELECT agent, talk_s, cost, currency FROM spend WHERE call_id = ?");
+    q.bind(1, id);
+    ASSERT_TRUE(q.executeStep()) << "no spend row for " << id;
+    EXPECT_EQ(q.getColumn(0).getString(), "ana");
+    EXPECT_NEAR(q.getColumn(2).getDouble(), q.getColumn(1).getDouble() / 60 * 0.60, 1e-9);
+    EXPECT_EQ(q.getColumn(3).getString(), "EUR");
+  }
 }
 
 }  // namespace

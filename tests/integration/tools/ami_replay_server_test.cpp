@@ -454,9 +454,38 @@ TEST_F(AmiReplayServerTest, OriginateCaptureQueuesASecondOriginate) {
   ASSERT_EQ(response_at.size(), 2u);
   EXPECT_EQ(response_at[0], 0u);
   EXPECT_LE(response_at[1], first.size());
-  first.insert(first.end(), second.begin(), second.end());
-  ASSERT_EQ(played.size(), first.size());
-  for (std::size_t i = 0; i < played.size(); ++i) EXPECT_EQ(played[i].raw, first[i].raw) << i;
+  ASSERT_EQ(played.size(), first.size() + second.size());
+  for (std::size_t i = 0; i < first.size(); ++i) EXPECT_EQ(played[i].raw, first[i].raw) << i;
+  // The second playback is a new call, as on a real PBX: same frames, but
+  // uniqueids "E.S" become "E.(S+100000)" and channel counters move by
+  // 0x100000 ("Local/1001@agents-00000000;1" -> "...-00100000;1").
+  std::size_t renumbered = 0;
+  for (std::size_t i = 0; i < second.size(); ++i) {
+    const Frame& got_frame = played[first.size() + i];
+    const Frame& want = second[i];
+    ASSERT_EQ(got_frame.headers.size(), want.headers.size()) << i;
+    for (std::size_t k = 0; k < want.headers.size(); ++k) {
+      const auto& [name, value] = want.headers[k];
+      const std::string& got_value = got_frame.headers[k].second;
+      EXPECT_EQ(got_frame.headers[k].first, name);
+      const bool id = name.ends_with("Uniqueid") || name.ends_with("Linkedid");
+      const auto dot = value.find('.');
+      if (id && dot != std::string::npos) {
+        EXPECT_EQ(got_value, value.substr(0, dot + 1) +
+                                 std::to_string(std::stoul(value.substr(dot + 1)) + 100000))
+            << i << " " << name;
+        ++renumbered;
+      } else if (name.ends_with("Channel") && value.find("-0000000") != std::string::npos) {
+        std::string moved = value;
+        moved.replace(moved.find("-0000000") + 1, 3, "001");
+        EXPECT_EQ(got_value, moved) << i << " " << name;
+        ++renumbered;
+      } else {
+        EXPECT_EQ(got_value, value) << i << " " << name;
+      }
+    }
+  }
+  EXPECT_GT(renumbered, 50u);
   ASSERT_NO_FATAL_FAILURE(expect_pong_next(c, "p-1"));
 }
 
