@@ -147,5 +147,43 @@ TEST_F(ClickToCall, EachClickIsItsOwnCallAndFinishedCallsAreCharged) {
   }
 }
 
+// The operator's path for Lista Robinson: a file of numbers imported with
+// the CLI (hashed on the way in, dated), named in the config, loaded at
+// start: a commercial call to a listed number is refused, a service call
+// goes through, and the snapshot holds no number in clear.
+TEST_F(ClickToCall, ImportedRobinsonListRefusesCommercialCalls) {
+  std::ofstream(path("robinson.txt")) << "+34600111333\n0034600111444\n600111555\n";
+  const std::string today = core::format_rfc3339_ms(core::SystemClock{}.now()).substr(0, 10);
+  auto import = ChildProcess::spawn(
+      {bin("cti-connector"), "dnc-import", "--list", "robinson", "--kind", "numbers", "--date",
+       today, "--out", path("robinson.dnc"), path("robinson.txt")},
+      path("import.out"), path("import.err"));
+  ASSERT_TRUE(import.has_value()) << import.error();
+  const auto status = import->wait_for_exit(std::chrono::seconds(60));
+  ASSERT_TRUE(status.has_value());
+  ASSERT_EQ(*status, 0) << slurp(path("import.err"));
+  EXPECT_EQ(slurp(path("robinson.dnc")).find("600111333"), std::string::npos);
+
+  json policy = originate_at_agents();
+  policy["dnc"] = {{"registries", {{{"name", "robinson"}, {"file", path("robinson.dnc")}}}}};
+  start_all(policy);
+  auto check = [&](const std::string& to, const std::string& purpose) {
+    auto r = api_post("/v1/policy/check", {{"to", to}, {"purpose", purpose}}, kAnaToken);
+    EXPECT_TRUE(r);
+    EXPECT_EQ(r->status, 200) << r->body;
+    return json::parse(r->body)["decision"];
+  };
+  for (const std::string listed : {"+34 600 111 333", "600111444", "0034600111555"}) {
+    const json d = check(listed, "commercial");
+    EXPECT_FALSE(d["allowed"]) << listed;
+    bool robinson = false;
+    for (const auto& r : d["reasons"]) robinson = robinson || r["code"] == "dnc_robinson";
+    EXPECT_TRUE(robinson) << listed << " " << d.dump();
+  }
+  const json unlisted = check("+34600111666", "commercial");
+  for (const auto& r : unlisted["reasons"]) EXPECT_NE(r["code"], "dnc_robinson");
+  EXPECT_TRUE(check("+34 600 111 333", "service")["allowed"]);
+}
+
 }  // namespace
 }  // namespace cti::e2e
