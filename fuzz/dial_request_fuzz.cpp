@@ -3,7 +3,8 @@
 // PBX dial string for whatever number got through. Hostile input must give
 // a clear error or a coherent decision: allowed implies a destination in
 // E.164, a caller id from the inventory and no reasons; refused implies at
-// least one reason.
+// least one reason. Any text classified through the "+digits" fast path
+// must give what libphonenumber's Parse gives.
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
@@ -34,6 +35,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const api::Principal agent{"agent:ana", "ana"};
   (void)api::parse_dnc_body(in);
   (void)api::parse_consent_body(in, agent, core::from_unix_micros(1'795'600'800'000'000));
+  // The "+digits" fast path must agree with libphonenumber's Parse on any text.
+  {
+    const auto text = in.substr(0, 64);
+    const auto fast = policy::classify_destination(text, "ES");
+    const auto slow = policy::detail::classify_with_parse(text, "ES");
+    if (fast.has_value() != slow.has_value()) std::abort();
+    if (fast && (fast->e164 != slow->e164 || fast->region != slow->region ||
+                 fast->type != slow->type))
+      std::abort();
+  }
   const auto cmd = api::parse_dial_body(in, agent);
   if (!cmd) return 0;
   policy::DialRequest req{"default", cmd->agent, cmd->to, cmd->purpose,

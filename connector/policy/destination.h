@@ -44,4 +44,11 @@ struct DestinationError {
 std::expected<Destination, DestinationError> classify_destination(std::string_view raw,
                                                                   std::string_view default_region);
 
+namespace detail {
+// The same through libphonenumber's Parse for every input (no fast path for
+// "+digits"); tests check the two agree.
+std::expected<Destination, DestinationError> classify_with_parse(std::string_view raw,
+                                                                 std::string_view default_region);
+}  // namespace detail
+
 }  // namespace cti::policy

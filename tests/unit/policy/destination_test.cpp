@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+
 namespace cti::policy {
 namespace {
 
@@ -32,6 +34,47 @@ TEST(Destination, InvalidNumbersAreRefused) {
     EXPECT_EQ(d.error().code, "number_invalid");
   }
   EXPECT_FALSE(classify_destination(std::string(100, '1'), "ES"));
+}
+
+}  // namespace
+}  // namespace cti::policy
+
+namespace cti::policy {
+namespace {
+
+// The "+digits" fast path must classify exactly as libphonenumber's Parse:
+// same verdict, E.164, region and type, over random numbers in every kind
+// of country code (single- and multi-region, with and without national
+// prefixes) and written with the separators CRMs use.
+TEST(Destination, FastPathAgreesWithParse) {
+  std::mt19937_64 rng(11);
+  const char* ccs[] = {"1",   "7",   "20",  "27",  "31",  "33",  "34",  "36",  "39",  "44",
+                       "49",  "52",  "54",  "55",  "61",  "81",  "86",  "91",  "351", "353",
+                       "358", "371", "372", "380", "420", "852", "881", "882", "971", "979"};
+  std::size_t valid = 0, total = 0;
+  for (const char* cc : ccs) {
+    for (int i = 0; i < 400; ++i) {
+      std::string national = std::to_string(rng() % 10);
+      const int len = 5 + static_cast<int>(rng() % 9);
+      while (static_cast<int>(national.size()) < len) national += char('0' + rng() % 10);
+      std::string raw = "+" + std::string(cc) + national;
+      if (i % 3 == 1)
+        raw = "+" + std::string(cc) + " " + national.substr(0, 3) + "-" + national.substr(3);
+      if (i % 3 == 2)
+        raw = "+" + std::string(cc) + " (" + national.substr(0, 2) + ") " + national.substr(2);
+      const auto fast = classify_destination(raw, "ES");
+      const auto slow = detail::classify_with_parse(raw, "ES");
+      ++total;
+      ASSERT_EQ(fast.has_value(), slow.has_value()) << raw;
+      if (!fast) continue;
+      ++valid;
+      EXPECT_EQ(fast->e164, slow->e164) << raw;
+      EXPECT_EQ(fast->region, slow->region) << raw;
+      EXPECT_EQ(fast->type, slow->type) << raw;
+      EXPECT_EQ(fast->country_code, slow->country_code) << raw;
+    }
+  }
+  EXPECT_GT(valid, total / 20) << "too few valid numbers to compare";  // ~9% are valid
 }
 
 }  // namespace
