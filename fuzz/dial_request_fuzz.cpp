@@ -18,9 +18,8 @@ namespace {
 const cti::policy::PolicyConfig& config() {
   static const cti::policy::PolicyConfig c = [] {
     cti::policy::PolicyConfig p;
-    p.virtual_numbers = {
-        {"+34910000001", {"ES"}, {"3491"}, {cti::policy::Purpose::Commercial}, {}},
-        {"+442079460001", {"GB"}, {"4420"}, {cti::policy::Purpose::Service}, {}}};
+    p.virtual_numbers = {{"+34910000001", {"ES"}, {"3491"}, {cti::policy::Purpose::Commercial}, {}},
+                         {"+442079460001", {"GB"}, {"4420"}, {cti::policy::Purpose::Service}, {}}};
     p.default_line = "+34910000001";
     return p;
   }();
@@ -41,8 +40,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const auto fast = policy::classify_destination(text, "ES");
     const auto slow = policy::detail::classify_with_parse(text, "ES");
     if (fast.has_value() != slow.has_value()) std::abort();
-    if (fast && (fast->e164 != slow->e164 || fast->region != slow->region ||
-                 fast->type != slow->type))
+    if (fast &&
+        (fast->e164 != slow->e164 || fast->region != slow->region || fast->type != slow->type))
       std::abort();
   }
   const auto cmd = api::parse_dial_body(in, agent);

@@ -224,10 +224,14 @@ const ErrorCase kCases[] = {
      "$.api.tokens[0]", "environment variable OTHER_TOKEN is not set", true},
     // Caller ids and the dialing policy.
     {"VirtualNumberNotE164",
-     [](json& j) { j["numbers"]["virtual"] = {{{"number", "02079460001"}}}; },
+     [](json& j) {
+       j["numbers"]["virtual"] = {{{"number", "02079460001"}}};
+     },
      "$.numbers.virtual[0].number", "expected an E.164 number"},
     {"VirtualNumberUnassigned",
-     [](json& j) { j["numbers"]["virtual"] = {{{"number", "+4400000"}}}; },
+     [](json& j) {
+       j["numbers"]["virtual"] = {{{"number", "+4400000"}}};
+     },
      "$.numbers.virtual[0].number", "not a valid, assigned number"},
     {"VirtualNumberBadPurpose",
      [](json& j) {
@@ -241,34 +245,50 @@ const ErrorCase kCases[] = {
      "$.numbers.virtual[0].prefixes[0]", "without \"+\""},
     {"DefaultLineNotOwned", [](json& j) { j["numbers"]["default_line"] = "+34910000009"; },
      "$.numbers.default_line", "must be one of numbers.dids or numbers.virtual"},
-    {"AgentTokenTooShort", [](json& j) { j["agents"][0]["token"] = "short"; },
-     "$.agents[0].token", "API token too short"},
-    {"AgentTokenSameAsIntegration",
-     [](json& j) { j["agents"][0]["token"] = "${API_TOKEN}"; }, "$.agents[0].token",
-     "same token as $.api.tokens[0] (value not shown)", true},
+    {"AgentTokenTooShort", [](json& j) { j["agents"][0]["token"] = "short"; }, "$.agents[0].token",
+     "API token too short"},
+    {"AgentTokenSameAsIntegration", [](json& j) { j["agents"][0]["token"] = "${API_TOKEN}"; },
+     "$.agents[0].token", "same token as $.api.tokens[0] (value not shown)", true},
     {"PolicyUnknownKey", [](json& j) { j["policy"]["velocty"] = json::object(); },
      "$.policy.velocty", "unknown key (did you mean \"velocity\"?)", true},
     {"PolicyBadPrefix", [](json& j) { j["policy"]["deny_prefixes"] = {"34905"}; },
      "$.policy.deny_prefixes[0]", "an E.164 prefix"},
-    {"PolicyBadRegion", [](json& j) { j["policy"]["allowed_countries"] = {"UK", "es"}; },
+    {"PolicyBadRegion",
+     [](json& j) {
+       j["policy"]["allowed_countries"] = {"UK", "es"};
+     },
      "$.policy.allowed_countries[1]", "two-letter uppercase region code"},
     {"PolicyUnknownNumberType", [](json& j) { j["policy"]["deny_types"] = {"premium"}; },
      "$.policy.deny_types[0]", "unknown number type \"premium\""},
     {"PolicyNegativeBudget",
-     [](json& j) { j["policy"]["spend"] = {{"agent_monthly_budget", -1}}; },
+     [](json& j) {
+       j["policy"]["spend"] = {{"agent_monthly_budget", -1}};
+     },
      "$.policy.spend.agent_monthly_budget", "expected a number between 0 and"},
-    {"PolicyBadCurrency", [](json& j) { j["policy"]["spend"] = {{"currency", "euro"}}; },
+    {"PolicyBadCurrency",
+     [](json& j) {
+       j["policy"]["spend"] = {{"currency", "euro"}};
+     },
      "$.policy.spend.currency", "ISO 4217"},
-    {"PolicyStaleMode", [](json& j) { j["policy"]["dnc"] = {{"stale", "ignore"}}; },
+    {"PolicyStaleMode",
+     [](json& j) {
+       j["policy"]["dnc"] = {{"stale", "ignore"}};
+     },
      "$.policy.dnc.stale", "expected \"deny\" or \"warn\""},
     {"PolicyRegistryNamedInternal",
-     [](json& j) { j["policy"]["dnc"] = {{"registries", {{{"name", "internal"}, {"file", "x"}}}}}; },
+     [](json& j) {
+       j["policy"]["dnc"] = {{"registries", {{{"name", "internal"}, {"file", "x"}}}}};
+     },
      "$.policy.dnc.registries[0].name", "company's own opt-out list"},
     {"PolicyHoursUnknownZone",
-     [](json& j) { j["policy"]["calling_hours"] = {{"GB", {{"zone", "Mars/Olympus"}}}}; },
+     [](json& j) {
+       j["policy"]["calling_hours"] = {{"GB", {{"zone", "Mars/Olympus"}}}};
+     },
      "$.policy.calling_hours.GB.zone", "unknown time zone"},
     {"PolicyHoursNeedWindowsOutsideSpain",
-     [](json& j) { j["policy"]["calling_hours"] = {{"GB", {{"zone", "Europe/London"}}}}; },
+     [](json& j) {
+       j["policy"]["calling_hours"] = {{"GB", {{"zone", "Europe/London"}}}};
+     },
      "$.policy.calling_hours.GB.windows", "missing required key", true},
     {"PolicyHoursEndBeforeStart",
      [](json& j) {
@@ -277,12 +297,19 @@ const ErrorCase kCases[] = {
      },
      "$.policy.calling_hours.ES.windows[0].to", "must be later than \"from\""},
     {"PolicyHoursBadHoliday",
-     [](json& j) { j["policy"]["calling_hours"] = {{"ES", {{"holidays", {"2026-13-01"}}}}}; },
+     [](json& j) {
+       j["policy"]["calling_hours"] = {{"ES", {{"holidays", {"2026-13-01"}}}}};
+     },
      "$.policy.calling_hours.ES.holidays[0]", "expected a date"},
-    {"PolicyOriginateUnknownPbx", [](json& j) { j["policy"]["originate"] = {{"pbx", "backup"}}; },
+    {"PolicyOriginateUnknownPbx",
+     [](json& j) {
+       j["policy"]["originate"] = {{"pbx", "backup"}};
+     },
      "$.policy.originate.pbx", "no PBX named \"backup\""},
     {"PolicyOriginateEndpointWithoutExtension",
-     [](json& j) { j["policy"]["originate"] = {{"endpoint", "PJSIP/1001"}}; },
+     [](json& j) {
+       j["policy"]["originate"] = {{"endpoint", "PJSIP/1001"}};
+     },
      "$.policy.originate.endpoint", "must contain {extension}"},
 };
 

@@ -117,10 +117,9 @@ TEST(ParseConfig, FullConfigWithEveryKeySet) {
 TEST(ParseConfig, PolicySectionAndCallerIdInventory) {
   nlohmann::json j = base_config();
   j["numbers"]["dids"] = {"+34910000001"};
-  j["numbers"]["virtual"] = {{{"number", "+442079460001"},
-                              {"prefixes", {"4420"}},
-                              {"purposes", {"service"}}},
-                             {{"number", "+34600000001"}, {"countries", {"ES", "PT"}}}};
+  j["numbers"]["virtual"] = {
+      {{"number", "+442079460001"}, {"prefixes", {"4420"}}, {"purposes", {"service"}}},
+      {{"number", "+34600000001"}, {"countries", {"ES", "PT"}}}};
   j["numbers"]["default_line"] = "+34910000001";
   j["agents"][0]["token"] = "agent-token-0123456789";
   j["policy"] = {
