@@ -110,6 +110,22 @@ void BM_RateLookup200k(benchmark::State& state) {
 }
 BENCHMARK(BM_RateLookup200k);
 
+// 20,000 click-to-calls from 50 agents, half to Madrid fixed lines and half
+// to London, on a Monday morning (inside Spain's calling hours).
+std::vector<DialRequest> dial_requests(unsigned seed) {
+  std::mt19937_64 rng(seed);
+  std::vector<DialRequest> reqs;
+  for (int i = 0; i < 20000; ++i) {
+    DialRequest r;
+    r.agent = "agent" + std::to_string(i % 50);
+    r.to = i % 2 ? "+3491" + std::to_string(1000000 + rng() % 8999999)
+                 : "+44207946" + std::to_string(1000 + rng() % 8999);
+    r.now = *cti::core::parse_rfc3339("2026-11-30T10:00:00Z");
+    reqs.push_back(std::move(r));
+  }
+  return reqs;
+}
+
 void BM_GateDecision(benchmark::State& state) {
   std::vector<std::string> numbers;
   const RateTable rates = make_rates(200'000, numbers);
@@ -126,16 +142,7 @@ void BM_GateDecision(benchmark::State& state) {
                           {Purpose::Commercial, Purpose::Service},
                           NumberType::FixedLine}};
   cfg.default_line = "+34910000001";
-  std::mt19937_64 rng(5);
-  std::vector<DialRequest> reqs;
-  for (int i = 0; i < 20000; ++i) {
-    DialRequest r;
-    r.agent = "agent" + std::to_string(i % 50);
-    r.to = i % 2 ? "+3491" + std::to_string(1000000 + rng() % 8999999)
-                 : "+44207946" + std::to_string(1000 + rng() % 8999);
-    r.now = *cti::core::parse_rfc3339("2026-11-30T10:00:00Z");
-    reqs.push_back(std::move(r));
-  }
+  const std::vector<DialRequest> reqs = dial_requests(5);
   PolicyState st;
   std::vector<double> us;
   std::size_t i = 0, allowed = 0;
@@ -154,11 +161,8 @@ BENCHMARK(BM_GateDecision)->Iterations(200000)->Unit(benchmark::kMicrosecond);
 // The two halves of a decision: libphonenumber's classification alone, and
 // the rules on a destination already classified (what a cache hit costs).
 void BM_ClassifyDestination(benchmark::State& state) {
-  std::mt19937_64 rng(6);
   std::vector<std::string> numbers;
-  for (int i = 0; i < 20000; ++i)
-    numbers.push_back(i % 2 ? "+3491" + std::to_string(1000000 + rng() % 8999999)
-                            : "+44207946" + std::to_string(1000 + rng() % 8999));
+  for (auto& r : dial_requests(6)) numbers.push_back(std::move(r.to));
   std::vector<double> us;
   std::size_t i = 0, valid = 0;
   for (auto _ : state) {
@@ -187,17 +191,8 @@ void BM_GateDecisionCachedNumber(benchmark::State& state) {
                           NumberType::FixedLine}};
   cfg.default_line = "+34910000001";
   DestinationCache cache("ES", 32768);
-  std::mt19937_64 rng(7);
-  std::vector<DialRequest> reqs;
-  for (int i = 0; i < 20000; ++i) {
-    DialRequest r;
-    r.agent = "agent" + std::to_string(i % 50);
-    r.to = i % 2 ? "+3491" + std::to_string(1000000 + rng() % 8999999)
-                 : "+44207946" + std::to_string(1000 + rng() % 8999);
-    r.now = *cti::core::parse_rfc3339("2026-11-30T10:00:00Z");
-    (void)cache.classify(r.to);  // warm
-    reqs.push_back(std::move(r));
-  }
+  const std::vector<DialRequest> reqs = dial_requests(7);
+  for (const auto& r : reqs) (void)cache.classify(r.to);  // warm
   PolicyState st;
   std::vector<double> us;
   std::size_t i = 0, allowed = 0;

@@ -25,6 +25,23 @@ core::Timestamp month_start_of(core::Timestamp now) {
   return std::chrono::sys_days{ymd.year() / ymd.month() / 1};
 }
 
+// One tenant for now (docs/decisions.md); it is written in every row so
+// adding tenants needs no migration.
+constexpr const char* kTenant = "default";
+
+store::AuditRow audit_row(core::Timestamp at, std::string action, const std::string& principal,
+                          std::string agent, std::string number, std::string detail = "{}") {
+  store::AuditRow r;
+  r.at = at;
+  r.action = std::move(action);
+  r.principal = principal;
+  r.tenant = kTenant;
+  r.agent = std::move(agent);
+  r.number = std::move(number);
+  r.detail_json = std::move(detail);
+  return r;
+}
+
 bool on_registry(const Dialer::Registry& r, const policy::Destination& to) {
   if (r.kind == policy::DncKind::RobinsonHashes)
     return r.set.contains(policy::dnc_key_for_hash(policy::robinson_hash(to.e164)));
@@ -161,16 +178,11 @@ api::DialOutcome Dialer::dial(const api::DialCommand& cmd) {
     return out;
   }
   const core::Timestamp now = clock_.now();
-  policy::DialRequest req{"default", cmd.agent, cmd.to, cmd.purpose, now};
+  policy::DialRequest req{kTenant, cmd.agent, cmd.to, cmd.purpose, now};
   const auto dest = destinations_.classify(cmd.to);
 
-  store::AuditRow audit;
-  audit.at = now;
-  audit.action = cmd.dry_run ? "check" : "dial";
-  audit.principal = cmd.by.name;
-  audit.tenant = req.tenant;
-  audit.agent = cmd.agent;
-  audit.number = dest ? dest->e164 : cmd.to;
+  store::AuditRow audit = audit_row(now, cmd.dry_run ? "check" : "dial", cmd.by.name, cmd.agent,
+                                    dest ? dest->e164 : cmd.to);
   json state_json = json::object();
   {
     std::lock_guard lk(mu_);
@@ -252,15 +264,9 @@ api::DialOutcome Dialer::dial(const api::DialCommand& cmd) {
     spdlog::warn("click-to-call {} for {}: the PBX did not take it: {}", call_id, cmd.agent,
                  sent.error());
     out.unavailable = "the PBX did not accept the call: " + sent.error();
-    store::AuditRow failed;
-    failed.at = clock_.now();
-    failed.action = "originate_failed";
-    failed.principal = cmd.by.name;
-    failed.tenant = "default";
-    failed.agent = cmd.agent;
-    failed.number = dest->e164;
+    store::AuditRow failed = audit_row(clock_.now(), "originate_failed", cmd.by.name, cmd.agent,
+                                       dest->e164, json{{"error", sent.error()}}.dump());
     failed.call_id = call_id;
-    failed.detail_json = json{{"error", sent.error()}}.dump();
     store::WriteBatch b;
     b.audits.push_back(std::move(failed));
     store_.submit(std::move(b));
@@ -287,8 +293,8 @@ std::expected<json, api::NumberError> Dialer::add_dnc(const api::Principal& by,
   }
   store::WriteBatch batch;
   batch.dnc_changes.push_back({true, entry});
-  batch.audits.push_back({0, now, "dnc_add", by.name, "default", by.agent, entry.e164, false, "",
-                          json{{"reason", reason}}.dump()});
+  batch.audits.push_back(
+      audit_row(now, "dnc_add", by.name, by.agent, entry.e164, json{{"reason", reason}}.dump()));
   if (!commit(std::move(batch))) throw std::runtime_error("the opt-out could not be stored");
   return json{{"number", entry.e164},
               {"added_at", iso(entry.added_at)},
@@ -308,8 +314,7 @@ std::expected<bool, api::NumberError> Dialer::remove_dnc(const api::Principal& b
   if (!removed) return false;
   store::WriteBatch batch;
   batch.dnc_changes.push_back({false, store::DncEntry{dest->e164, {}, "", ""}});
-  batch.audits.push_back(
-      {0, clock_.now(), "dnc_remove", by.name, "default", by.agent, dest->e164, false, "", "{}"});
+  batch.audits.push_back(audit_row(clock_.now(), "dnc_remove", by.name, by.agent, dest->e164));
   if (!commit(std::move(batch))) throw std::runtime_error("the removal could not be stored");
   return true;
 }
@@ -318,7 +323,7 @@ std::expected<json, api::NumberError> Dialer::add_consent(const api::ConsentComm
   const auto dest = number_of(cmd.number);
   if (!dest) return std::unexpected(dest.error());
   const auto now = clock_.now();
-  store::ConsentRow row{"default", dest->e164, cmd.granted, cmd.source, cmd.at, now, cmd.by.name};
+  store::ConsentRow row{kTenant, dest->e164, cmd.granted, cmd.source, cmd.at, now, cmd.by.name};
   json effective;
   {
     std::lock_guard lk(mu_);
@@ -334,12 +339,13 @@ std::expected<json, api::NumberError> Dialer::add_consent(const api::ConsentComm
   }
   store::WriteBatch batch;
   batch.consents.push_back(row);
-  batch.audits.push_back({0, now, "consent", cmd.by.name, "default", cmd.by.agent, row.e164,
-                          cmd.granted, "",
-                          json{{"status", cmd.granted ? "granted" : "revoked"},
-                               {"source", cmd.source},
-                               {"date", iso(cmd.at)}}
-                              .dump()});
+  auto audit = audit_row(now, "consent", cmd.by.name, cmd.by.agent, row.e164,
+                         json{{"status", cmd.granted ? "granted" : "revoked"},
+                              {"source", cmd.source},
+                              {"date", iso(cmd.at)}}
+                             .dump());
+  audit.allowed = cmd.granted;
+  batch.audits.push_back(std::move(audit));
   if (!commit(std::move(batch))) throw std::runtime_error("the consent could not be stored");
   return json{{"number", row.e164},
               {"status", cmd.granted ? "granted" : "revoked"},
@@ -388,7 +394,7 @@ std::optional<store::SpendRow> Dialer::charge(const core::CallRecord& r) {
   if (!rate) return std::nullopt;
   store::SpendRow row;
   row.call_id = r.call_id;
-  row.tenant = "default";
+  row.tenant = kTenant;
   const auto agent = agent_of_.find(r.agent);
   row.agent = agent == agent_of_.end() ? r.agent : agent->second;
   row.at = *r.ended_at;

@@ -18,7 +18,6 @@
 
 namespace {
 
-using cti::tools::ChildProcess;
 using namespace cti::policy;
 namespace fs = std::filesystem;
 
@@ -30,12 +29,7 @@ int run(const std::vector<std::string>& args, const fs::path& dir) {
   fs::remove(dir / "err");
   std::vector<std::string> argv{bin("cti-connector"), "dnc-import"};
   argv.insert(argv.end(), args.begin(), args.end());
-  auto child = ChildProcess::spawn(argv, (dir / "out").string(), (dir / "err").string());
-  EXPECT_TRUE(child.has_value());
-  if (!child) return -1;
-  auto status = child->wait_for_exit(std::chrono::seconds(60));
-  EXPECT_TRUE(status.has_value());
-  return status && WIFEXITED(*status) ? WEXITSTATUS(*status) : -1;
+  return cti::tools::test::run_to_exit(argv, dir);
 }
 
 std::string err(const fs::path& dir) { return cti::tools::test::read_file(dir / "err"); }

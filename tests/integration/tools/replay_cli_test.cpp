@@ -12,8 +12,6 @@
 
 namespace {
 
-using cti::tools::ChildProcess;
-
 std::string bin(const std::string& name) { return std::string(CTI_BINARY_DIR) + "/" + name; }
 
 void write_config(const std::filesystem::path& p) {
@@ -30,12 +28,7 @@ void write_config(const std::filesystem::path& p) {
 }
 
 int run(const std::vector<std::string>& argv, const std::filesystem::path& dir) {
-  auto child = ChildProcess::spawn(argv, (dir / "out").string(), (dir / "err").string());
-  EXPECT_TRUE(child.has_value());
-  if (!child) return -1;
-  auto status = child->wait_for_exit(std::chrono::seconds(60));
-  EXPECT_TRUE(status.has_value());
-  return status && WIFEXITED(*status) ? WEXITSTATUS(*status) : -1;
+  return cti::tools::test::run_to_exit(argv, dir);
 }
 
 TEST(ReplayCli, RunsWithAProductionConfigWhoseSecretsAreNotSet) {

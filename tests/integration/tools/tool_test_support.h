@@ -3,9 +3,11 @@
 // client with a receive timeout (a test must fail, not hang), and an
 // independent reading of a capture file to compute expectations.
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -16,6 +18,8 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include "tools/support/child_process.h"
 
 namespace cti::tools::test {
 
@@ -35,6 +39,19 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
+
+// Runs argv to completion (stdout to dir/out, stderr to dir/err) and returns
+// its exit code, or -1 if it could not start, did not exit within a minute
+// or was killed by a signal.
+inline int run_to_exit(const std::vector<std::string>& argv, const std::filesystem::path& dir) {
+  auto child =
+      cti::tools::ChildProcess::spawn(argv, (dir / "out").string(), (dir / "err").string());
+  EXPECT_TRUE(child.has_value());
+  if (!child) return -1;
+  auto status = child->wait_for_exit(std::chrono::seconds(60));
+  EXPECT_TRUE(status.has_value());
+  return status && WIFEXITED(*status) ? WEXITSTATUS(*status) : -1;
+}
 
 inline std::string read_file(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);
