@@ -14,6 +14,12 @@ namespace cti::adapters {
 
 struct Contact {
   std::string crm, id, name, company, url;
+  // Several CRM records share the caller's number: `id` is the most recently
+  // updated one, `matches` how many matched (so the pop-up can say "2 contacts
+  // share this number"); never log the call against all of them.
+  bool ambiguous = false;
+  int matches = 0;
+  std::string updated_at;  // RFC 3339 as the CRM reported it, "" if unknown
 };
 
 class CrmAdapter {
@@ -30,6 +36,13 @@ class CrmAdapter {
   virtual std::vector<core::HttpRequest> on_event(const core::CallEvent& event) const = 0;
   virtual std::optional<core::HttpRequest> log_call(const core::CallRecord&) const {
     return std::nullopt;
+  }
+  // The call log linked to the contact the lookup found (the delivery flow
+  // passes the screen-pop's contact). Adapters that cannot link ignore it.
+  virtual std::optional<core::HttpRequest> log_call_for_contact(
+      const core::CallRecord& record, const std::optional<Contact>& contact) const {
+    (void)contact;
+    return log_call(record);
   }
 };
 
