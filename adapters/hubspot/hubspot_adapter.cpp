@@ -243,13 +243,17 @@ std::optional<core::HttpRequest> HubspotAdapter::log_call_for_contact(
   }
 
   const std::string other = inbound ? r.from : r.to;
+  // Outbound `from` is the agent's extension; HubSpot wants the number the
+  // callee saw (the extension stays in the body as "agent: ...").
+  const std::string from_number =
+      !inbound && !r.caller_id_presented.empty() ? r.caller_id_presented : r.from;
   json props = {
       {"hs_timestamp", core::format_rfc3339_ms(r.started_at)},
       {"hs_call_title", std::string(inbound ? "Inbound call from " : "Outbound call to ") + other},
       {"hs_call_body", body},
       {"hs_call_direction", inbound ? "INBOUND" : "OUTBOUND"},
       {"hs_call_duration", milliseconds(r.talk_s)},
-      {"hs_call_from_number", r.from},
+      {"hs_call_from_number", from_number},
       {"hs_call_to_number", r.to},
       {"hs_call_status", out.status},
   };

@@ -7,10 +7,12 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "connector/core/time.h"
+#include "connector/json/call_json.h"
 
 namespace cti::adapters {
 namespace {
@@ -119,7 +121,8 @@ core::CallRecord record(core::Direction direction, core::Disposition disposition
   r.call_id = "c-42";
   r.direction = direction;
   const bool in = direction != core::Direction::Outbound;
-  r.from = in ? "+34912345678" : "+34930000000";
+  r.from = in ? "+34912345678" : "1001";  // outbound: the agent's extension
+  if (!in) r.caller_id_presented = "+34930000000";
   r.to = in ? "+34930000000" : "+34912345678";
   r.agent = std::move(agent);
   r.started_at = core::from_unix_micros(1795879455'442000);  // 2026-11-28T...
@@ -209,7 +212,7 @@ TEST(HubspotLogCall, EveryDispositionAndDirection) {
       } else {
         EXPECT_FALSE(p.contains("hs_call_disposition"));
       }
-      EXPECT_EQ(p.at("hs_call_from_number"), r.from);
+      EXPECT_EQ(p.at("hs_call_from_number"), in ? "+34912345678" : "+34930000000");
       EXPECT_EQ(p.at("hs_call_to_number"), r.to);
       EXPECT_EQ(p.at("hs_call_title"),
                 in ? "Inbound call from +34912345678" : "Outbound call to +34912345678");
@@ -303,6 +306,43 @@ TEST(HubspotLogCall, FindLoggedCallMatchesTheSpec) {
     EXPECT_EQ(f["propertyName"], property.empty() ? "hs_call_body" : property);
     EXPECT_EQ(f["value"], "c-42");
   }
+}
+
+TEST(HubspotLogCall, EveryGoldenCustomerRecordGivesASpecValidCall) {
+  // The tracker's golden records (real Asterisk captures) through the adapter.
+  const HubspotAdapter adapter(options());
+  SchemaChecker checker(calls_spec());
+  int logged = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(CTI_GOLDEN)) {
+    if (entry.path().extension() != ".json") continue;
+    std::ifstream in(entry.path());
+    const json golden = json::parse(in);
+    for (const json& j : golden.value("records", json::array())) {
+      SCOPED_TRACE(entry.path().filename().string() + " " + j.value("call_id", ""));
+      const auto r = cti::json::record_from_json(j);
+      ASSERT_TRUE(r);
+      const bool customer = r->direction != core::Direction::Internal && r->parent_call_id.empty();
+      core::CallEvent e;
+      e.kind = core::CallEventKind::Ended;
+      e.call_id = r->call_id;
+      e.call = *r;
+      const auto reqs = adapter.on_event(e);
+      if (!customer || !r->disposition) {
+        EXPECT_TRUE(reqs.empty());
+        continue;
+      }
+      ASSERT_EQ(reqs.size(), 1u);
+      const json body = json::parse(reqs[0].body);
+      EXPECT_EQ(checker.check_request("/crm/v3/objects/calls", body), std::vector<std::string>{});
+      const json& p = body["properties"];
+      EXPECT_EQ(p["hs_call_duration"], std::to_string(std::llround(r->talk_s * 1000)));
+      EXPECT_EQ(p["hs_timestamp"], j["started_at"]);
+      EXPECT_TRUE(p["hs_call_from_number"].get<std::string>().starts_with("+"))
+          << p["hs_call_from_number"];
+      ++logged;
+    }
+  }
+  EXPECT_GE(logged, 10);
 }
 
 // --- on_event
