@@ -1,8 +1,17 @@
 #pragma once
 // The CRM adapter interface (DESIGN.md "Adapters"). An adapter translates:
 // call events and records in, HTTP requests out; HTTP responses in, contacts
-// out. It never opens a socket: the delivery engine sends what it builds.
+// out. It never opens a socket: the delivery engine and the screen-pop
+// service send what it builds.
+//
+// Work that needs several requests (look the caller up, maybe create the
+// contact, then log the call) is a small pure state machine: given what was
+// sent so far and what came back, the adapter says what to do next (`Step`).
+// The runner sends and loops, so every CRM's chain is testable without
+// sockets and restartable after a crash (a job restarts from its first step).
+#include <chrono>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -20,6 +29,29 @@ struct Contact {
   bool ambiguous = false;
   int matches = 0;
   std::string updated_at;  // RFC 3339 as the CRM reported it, "" if unknown
+  std::string kind;        // the CRM object ("contact", "lead", "person"), "" if one kind only
+};
+
+// One request a job sent and the answer it got.
+struct Exchange {
+  core::HttpRequest request;
+  core::HttpResponse response;
+};
+
+// What a job does next. Named constructors (LevelDB's Status style).
+struct Step {
+  enum class Kind { Send, Done, Retry, Fail };
+  Kind kind = Kind::Done;
+  core::HttpRequest request;           // Send: the next request
+  std::optional<Contact> contact;      // Done (lookup): the contact, nullopt = no match
+  std::chrono::seconds retry_after{};  // Retry: the CRM's own hint; 0 = the engine's backoff
+  std::string reason;                  // Retry/Fail: why (log, dead letter); Done: a note
+
+  static Step send(core::HttpRequest request);
+  static Step done(std::optional<Contact> contact = std::nullopt, std::string note = {});
+  static Step retry(std::string reason, std::chrono::seconds after = {});
+  static Step fail(std::string reason);
+  bool is(Kind k) const { return kind == k; }
 };
 
 class CrmAdapter {
@@ -27,22 +59,42 @@ class CrmAdapter {
   virtual ~CrmAdapter() = default;
   // The configured name ("hooks", "hs"): part of idempotency keys and metrics.
   virtual const std::string& name() const = 0;
+
+  // --- Lookup (screen-pop; before a call log) ---
+  // One-request CRMs override lookup() and parse_lookup(); CRMs that need
+  // several requests (E.164 then national form; contacts then leads)
+  // override lookup_step() instead.
   virtual std::optional<core::HttpRequest> lookup(const core::PhoneNumber&) const {
     return std::nullopt;
   }
   virtual std::optional<Contact> parse_lookup(const core::HttpResponse&) const {
     return std::nullopt;
   }
-  virtual std::vector<core::HttpRequest> on_event(const core::CallEvent& event) const = 0;
-  virtual std::optional<core::HttpRequest> log_call(const core::CallRecord&) const {
+  // Default: Send lookup(number); then 2xx/204/404 -> Done(parse_lookup),
+  // retryable statuses -> Retry, anything else -> Fail.
+  virtual Step lookup_step(const core::PhoneNumber& number, std::span<const Exchange> so_far) const;
+
+  // --- Events (generic webhooks) ---
+  virtual std::vector<core::HttpRequest> on_event(const core::CallEvent&) const { return {}; }
+
+  // --- Call log: one activity per customer call, written when it ends ---
+  // True for CRMs that keep call activities; the dispatcher then queues one
+  // call-log job per ended customer call (see log_step).
+  virtual bool logs_calls() const { return false; }
+  // The activity for `record`, linked to `contact` when the lookup found one.
+  virtual std::optional<core::HttpRequest> log_call(const core::CallRecord&,
+                                                    const std::optional<Contact>&) const {
     return std::nullopt;
   }
-  // The call log linked to the contact the lookup found (the delivery flow
-  // passes the screen-pop's contact). Adapters that cannot link ignore it.
-  virtual std::optional<core::HttpRequest> log_call_for_contact(
-      const core::CallRecord& record, const std::optional<Contact>& contact) const {
-    (void)contact;
-    return log_call(record);
+  // The whole call-log job. `attempt` counts from 1; a job that failed
+  // part-way restarts from its first step. Default: lookup_step() until it
+  // is Done, then log_call(record, contact), then Done on 2xx.
+  virtual Step log_step(const core::CallRecord& record, std::span<const Exchange> so_far,
+                        int attempt) const;
+
+  // --- Unknown caller: the pop-up may offer to create a contact/lead ---
+  virtual std::optional<core::HttpRequest> create_contact(const core::PhoneNumber&) const {
+    return std::nullopt;
   }
 };
 

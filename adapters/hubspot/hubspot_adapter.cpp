@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "adapters/common/answers.h"
+#include "adapters/common/numbers.h"
 #include "connector/core/time.h"
 
 namespace cti::adapters {
@@ -51,26 +53,6 @@ std::string trim_slash(std::string url) {
   return url;
 }
 
-// The national form of an E.164 number as people type it, digits only
-// ("+34912345678" -> "912345678", "+442071234567" -> "02071234567").
-// Empty when libphonenumber cannot parse it or it equals the E.164 form.
-std::string national_digits(const std::string& e164, const std::string& region) {
-  using i18n::phonenumbers::PhoneNumberUtil;
-  const PhoneNumberUtil* util = PhoneNumberUtil::GetInstance();
-  i18n::phonenumbers::PhoneNumber parsed;
-  if (util->Parse(e164, region.empty() ? "ZZ" : region, &parsed) !=
-      PhoneNumberUtil::NO_PARSING_ERROR) {
-    return {};
-  }
-  std::string formatted;
-  util->Format(parsed, PhoneNumberUtil::NATIONAL, &formatted);
-  std::string digits;
-  for (char c : formatted) {
-    if (std::isdigit(static_cast<unsigned char>(c))) digits += c;
-  }
-  return digits == e164 ? std::string{} : digits;
-}
-
 std::string milliseconds(double seconds) {
   if (!(seconds > 0)) return "0";
   return std::to_string(static_cast<long long>(std::llround(seconds * 1000.0)));
@@ -80,10 +62,6 @@ std::string seconds_text(double s) {
   std::ostringstream out;
   out << s;
   return out.str();
-}
-
-bool is_customer_call(const core::CallRecord& r) {
-  return r.direction != core::Direction::Internal && r.parent_call_id.empty();
 }
 
 std::optional<core::Timestamp> modified_at(const json& result) {
@@ -206,20 +184,10 @@ std::optional<Contact> HubspotAdapter::parse_lookup(const core::HttpResponse& re
   return c;
 }
 
-std::vector<core::HttpRequest> HubspotAdapter::on_event(const core::CallEvent& event) const {
-  if (event.kind != core::CallEventKind::Ended || !is_customer_call(event.call)) return {};
-  auto req = log_call(event.call);
-  if (!req) return {};
-  return {std::move(*req)};
-}
-
-std::optional<core::HttpRequest> HubspotAdapter::log_call(const core::CallRecord& record) const {
-  return log_call_for_contact(record, std::nullopt);
-}
-
-std::optional<core::HttpRequest> HubspotAdapter::log_call_for_contact(
+std::optional<core::HttpRequest> HubspotAdapter::log_call(
     const core::CallRecord& r, const std::optional<Contact>& contact) const {
-  if (!r.disposition || r.call_id.empty()) return std::nullopt;  // only ended calls
+  // Only ended customer calls.
+  if (!r.disposition || r.call_id.empty() || !is_customer_call(r)) return std::nullopt;
   const bool inbound = r.direction != core::Direction::Outbound;
   const hubspot::Outcome out = hubspot::outcome(*r.disposition, r.direction);
 
@@ -303,6 +271,27 @@ core::HttpRequest HubspotAdapter::find_logged_call(const std::string& call_id) c
       {"after", "0"},
   };
   return post("/crm/v3/objects/calls/search", body.dump());
+}
+
+}  // namespace cti::adapters
+
+namespace cti::adapters {
+
+// A retry may follow an attempt whose create reached HubSpot but whose answer
+// was lost: search for the call first (HubSpot has no idempotent create).
+Step HubspotAdapter::log_step(const core::CallRecord& record, std::span<const Exchange> so_far,
+                              int attempt) const {
+  if (attempt <= 1) return CrmAdapter::log_step(record, so_far, attempt);
+  if (so_far.empty()) return Step::send(find_logged_call(record.call_id));
+  const core::HttpResponse& found = so_far.front().response;
+  if (found.status < 200 || found.status >= 300) {
+    Step s = classify_answer(found, "search for an already logged call");
+    return s.is(Step::Kind::Done) ? Step::fail("unreachable") : s;
+  }
+  const auto doc = nlohmann::json::parse(found.body, nullptr, false);
+  if (doc.is_object() && doc.value("total", 0) > 0)
+    return Step::done(std::nullopt, "already logged by an earlier attempt");
+  return CrmAdapter::log_step(record, so_far.subspan(1), attempt);
 }
 
 }  // namespace cti::adapters

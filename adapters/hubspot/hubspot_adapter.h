@@ -44,24 +44,24 @@ class HubspotAdapter final : public CrmAdapter {
 
   std::optional<core::HttpRequest> lookup(const core::PhoneNumber& number) const override;
   std::optional<Contact> parse_lookup(const core::HttpResponse& response) const override;
-  // call.ended of customer calls -> the call log (without a contact: the
-  // event path does not know the lookup's result; see log_call_for_contact).
-  std::vector<core::HttpRequest> on_event(const core::CallEvent& event) const override;
-  std::optional<core::HttpRequest> log_call(const core::CallRecord& record) const override;
-  std::optional<core::HttpRequest> log_call_for_contact(
-      const core::CallRecord& record, const std::optional<Contact>& contact) const override;
+  bool logs_calls() const override { return true; }
+  std::optional<core::HttpRequest> log_call(const core::CallRecord& record,
+                                            const std::optional<Contact>& contact) const override;
+  // Attempt 1: lookup, then log. Later attempts first search for a call
+  // logged with this call_id (find_logged_call) and stop if there is one.
+  Step log_step(const core::CallRecord& record, std::span<const Exchange> so_far,
+                int attempt) const override;
 
   // Unknown caller: POST {base}/crm/v3/objects/contacts with only the phone
   // (no invented names). nullopt unless create_unknown_contacts is set or the
   // number is not E.164.
-  std::optional<core::HttpRequest> create_contact(const core::PhoneNumber& number) const;
+  std::optional<core::HttpRequest> create_contact(const core::PhoneNumber& number) const override;
   // Search-before-create on retry: POST {base}/crm/v3/objects/calls/search for
   // a call already logged with this call_id (call_id_property EQ when
   // configured, else hs_call_body CONTAINS_TOKEN).
   core::HttpRequest find_logged_call(const std::string& call_id) const;
 
-  // "<adapter>:<call_id>:call": the same for on_event and log_call, so a call
-  // logged through either path is recognised as one by the outbox.
+  // "<adapter>:<call_id>:call": one call-log job per call in the outbox.
   std::string log_idempotency_key(const std::string& call_id) const;
 
  private:

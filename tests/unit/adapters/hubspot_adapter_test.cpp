@@ -186,7 +186,7 @@ TEST(HubspotLogCall, EveryDispositionAndDirection) {
       SCOPED_TRACE(std::string(core::to_string(e.disposition)) + " " +
                    std::string(core::to_string(e.direction)) + (mapped ? " mapped" : " unmapped"));
       const auto r = record(e.direction, e.disposition, mapped ? "1001" : "1099");
-      const auto req = adapter.log_call(r);
+      const auto req = adapter.log_call(r, std::nullopt);
       ASSERT_TRUE(req);
       EXPECT_EQ(req->method, "POST");
       EXPECT_EQ(req->url, "https://api.hubapi.com/crm/v3/objects/calls");
@@ -245,8 +245,8 @@ TEST(HubspotLogCall, AssociatesTheLookedUpContact) {
   c.id = "501";
   c.ambiguous = true;
   c.matches = 2;
-  const auto req = adapter.log_call_for_contact(
-      record(core::Direction::Inbound, core::Disposition::Answered, "ana"), c);
+  const auto req =
+      adapter.log_call(record(core::Direction::Inbound, core::Disposition::Answered, "ana"), c);
   ASSERT_TRUE(req);
   const json body = json::parse(req->body);
   SchemaChecker checker(calls_spec());
@@ -258,19 +258,20 @@ TEST(HubspotLogCall, AssociatesTheLookedUpContact) {
             std::string::npos);
   // Through the base-class interface, as the delivery flow calls it.
   const CrmAdapter& base = adapter;
-  EXPECT_EQ(base.log_call_for_contact(
-                    record(core::Direction::Inbound, core::Disposition::Answered, "ana"), c)
-                ->body,
-            req->body);
+  EXPECT_EQ(
+      base.log_call(record(core::Direction::Inbound, core::Disposition::Answered, "ana"), c)->body,
+      req->body);
 }
 
 TEST(HubspotLogCall, DurationIsTalkTimeInMillisecondsRounded) {
   const HubspotAdapter adapter(options());
   auto r = record(core::Direction::Outbound, core::Disposition::Answered, "1001");
   r.talk_s = 12.3456;
-  EXPECT_EQ(json::parse(adapter.log_call(r)->body)["properties"]["hs_call_duration"], "12346");
+  EXPECT_EQ(json::parse(adapter.log_call(r, std::nullopt)->body)["properties"]["hs_call_duration"],
+            "12346");
   r.talk_s = 0.0004;
-  EXPECT_EQ(json::parse(adapter.log_call(r)->body)["properties"]["hs_call_duration"], "0");
+  EXPECT_EQ(json::parse(adapter.log_call(r, std::nullopt)->body)["properties"]["hs_call_duration"],
+            "0");
 }
 
 TEST(HubspotLogCall, CallIdInCustomPropertyWhenConfigured) {
@@ -278,7 +279,8 @@ TEST(HubspotLogCall, CallIdInCustomPropertyWhenConfigured) {
   o.call_id_property = "cti_call_id";
   o.base_url = "http://127.0.0.1:4010/";
   const HubspotAdapter adapter(o);
-  const auto req = adapter.log_call(record(core::Direction::Inbound, core::Disposition::Busy, ""));
+  const auto req =
+      adapter.log_call(record(core::Direction::Inbound, core::Disposition::Busy, ""), std::nullopt);
   ASSERT_TRUE(req);
   EXPECT_EQ(req->url, "http://127.0.0.1:4010/crm/v3/objects/calls");
   EXPECT_EQ(json::parse(req->body)["properties"]["cti_call_id"], "c-42");
@@ -288,7 +290,7 @@ TEST(HubspotLogCall, LiveCallIsNotLogged) {
   const HubspotAdapter adapter(options());
   auto r = record(core::Direction::Inbound, core::Disposition::Answered, "1001");
   r.disposition.reset();
-  EXPECT_FALSE(adapter.log_call(r));
+  EXPECT_FALSE(adapter.log_call(r, std::nullopt));
 }
 
 TEST(HubspotLogCall, FindLoggedCallMatchesTheSpec) {
@@ -322,17 +324,13 @@ TEST(HubspotLogCall, EveryGoldenCustomerRecordGivesASpecValidCall) {
       const auto r = cti::json::record_from_json(j);
       ASSERT_TRUE(r);
       const bool customer = r->direction != core::Direction::Internal && r->parent_call_id.empty();
-      core::CallEvent e;
-      e.kind = core::CallEventKind::Ended;
-      e.call_id = r->call_id;
-      e.call = *r;
-      const auto reqs = adapter.on_event(e);
+      const auto req = adapter.log_call(*r, std::nullopt);
       if (!customer || !r->disposition) {
-        EXPECT_TRUE(reqs.empty());
+        EXPECT_FALSE(req);
         continue;
       }
-      ASSERT_EQ(reqs.size(), 1u);
-      const json body = json::parse(reqs[0].body);
+      ASSERT_TRUE(req);
+      const json body = json::parse(req->body);
       EXPECT_EQ(checker.check_request("/crm/v3/objects/calls", body), std::vector<std::string>{});
       const json& p = body["properties"];
       EXPECT_EQ(p["hs_call_duration"], std::to_string(std::llround(r->talk_s * 1000)));
@@ -345,39 +343,102 @@ TEST(HubspotLogCall, EveryGoldenCustomerRecordGivesASpecValidCall) {
   EXPECT_GE(logged, 10);
 }
 
-// --- on_event
+// --- the call-log job (log_step)
 
-core::CallEvent ended(core::CallRecord r) {
-  core::CallEvent e;
-  e.kind = core::CallEventKind::Ended;
-  e.call_id = r.call_id;
-  e.seq = 7;
-  e.call = std::move(r);
-  return e;
+core::HttpResponse answer(int status, std::string body,
+                          std::vector<std::pair<std::string, std::string>> headers = {}) {
+  core::HttpResponse r;
+  r.status = status;
+  r.body = std::move(body);
+  r.headers = std::move(headers);
+  return r;
 }
 
-TEST(HubspotOnEvent, EndedCustomerCallsOnly) {
+const char* kOneContact =
+    R"({"total":1,"results":[{"id":"501","properties":{"firstname":"Ana","lastname":"Ruiz",)"
+    R"("hs_lastmodifieddate":"2026-01-02T03:04:05Z"}}]})";
+
+TEST(HubspotLogStep, LooksUpThenLogsWithTheContactThenIsDone) {
   const HubspotAdapter adapter(options());
-  const auto customer = record(core::Direction::Inbound, core::Disposition::Answered, "1001");
-  const auto reqs = adapter.on_event(ended(customer));
-  ASSERT_EQ(reqs.size(), 1u);
-  EXPECT_EQ(reqs[0].url, "https://api.hubapi.com/crm/v3/objects/calls");
-  EXPECT_EQ(reqs[0].idempotency_key, adapter.log_call(customer)->idempotency_key);
+  const auto r = record(core::Direction::Inbound, core::Disposition::Answered, "1001");
+  std::vector<Exchange> done;
+  Step s = adapter.log_step(r, done, 1);
+  ASSERT_TRUE(s.is(Step::Kind::Send));
+  EXPECT_EQ(s.request.url, "https://api.hubapi.com/crm/v3/objects/contacts/search");
+  done.push_back({s.request, answer(200, kOneContact)});
+  s = adapter.log_step(r, done, 1);
+  ASSERT_TRUE(s.is(Step::Kind::Send));
+  EXPECT_EQ(s.request.url, "https://api.hubapi.com/crm/v3/objects/calls");
+  EXPECT_EQ(json::parse(s.request.body)["associations"][0]["to"]["id"], "501");
+  EXPECT_EQ(s.request.idempotency_key, "hs:" + r.call_id + ":call");
+  done.push_back({s.request, answer(201, R"({"id":"9"})")});
+  s = adapter.log_step(r, done, 1);
+  EXPECT_TRUE(s.is(Step::Kind::Done));
+  ASSERT_TRUE(s.contact);
+  EXPECT_EQ(s.contact->id, "501");
+}
 
-  auto internal = customer;
+TEST(HubspotLogStep, NoContactLogsWithoutAssociation) {
+  const HubspotAdapter adapter(options());
+  const auto r = record(core::Direction::Inbound, core::Disposition::Missed, "");
+  std::vector<Exchange> done;
+  Step s = adapter.log_step(r, done, 1);
+  done.push_back({s.request, answer(200, R"({"total":0,"results":[]})")});
+  s = adapter.log_step(r, done, 1);
+  ASSERT_TRUE(s.is(Step::Kind::Send));
+  EXPECT_TRUE(json::parse(s.request.body)["associations"].empty());
+}
+
+TEST(HubspotLogStep, RateLimitIsRetryWithHubspotsWindowAndBadRequestIsFail) {
+  const HubspotAdapter adapter(options());
+  const auto r = record(core::Direction::Inbound, core::Disposition::Answered, "1001");
+  std::vector<Exchange> done;
+  Step s = adapter.log_step(r, done, 1);
+  done.push_back(
+      {s.request, answer(429, "{}", {{"X-HubSpot-RateLimit-Interval-Milliseconds", "10000"}})});
+  s = adapter.log_step(r, done, 1);
+  ASSERT_TRUE(s.is(Step::Kind::Retry));
+  EXPECT_EQ(s.retry_after, std::chrono::seconds(10));
+
+  done.back().response = answer(200, kOneContact);
+  s = adapter.log_step(r, done, 1);
+  done.push_back({s.request, answer(400, R"({"message":"Property values were not valid"})")});
+  s = adapter.log_step(r, done, 1);
+  ASSERT_TRUE(s.is(Step::Kind::Fail));
+  EXPECT_NE(s.reason.find("HTTP 400"), std::string::npos) << s.reason;
+}
+
+TEST(HubspotLogStep, RetrySearchesForTheCallFirstAndStopsWhenAlreadyLogged) {
+  const HubspotAdapter adapter(options());
+  const auto r = record(core::Direction::Inbound, core::Disposition::Answered, "1001");
+  std::vector<Exchange> done;
+  Step s = adapter.log_step(r, done, 2);
+  ASSERT_TRUE(s.is(Step::Kind::Send));
+  EXPECT_EQ(s.request.url, "https://api.hubapi.com/crm/v3/objects/calls/search");
+  done.push_back({s.request, answer(200, R"({"total":1,"results":[{"id":"9"}]})")});
+  s = adapter.log_step(r, done, 2);
+  EXPECT_TRUE(s.is(Step::Kind::Done));
+  EXPECT_EQ(s.reason, "already logged by an earlier attempt");
+
+  done.back().response = answer(200, R"({"total":0,"results":[]})");
+  s = adapter.log_step(r, done, 2);
+  ASSERT_TRUE(s.is(Step::Kind::Send));
+  EXPECT_EQ(s.request.url, "https://api.hubapi.com/crm/v3/objects/contacts/search");
+}
+
+TEST(HubspotLogStep, InternalCallsAndConsultationLegsAreNotLogged) {
+  const HubspotAdapter adapter(options());
+  EXPECT_TRUE(adapter.logs_calls());
+  auto internal = record(core::Direction::Inbound, core::Disposition::Answered, "1001");
   internal.direction = core::Direction::Internal;
-  EXPECT_TRUE(adapter.on_event(ended(internal)).empty());
-
-  auto consultation = customer;
+  EXPECT_FALSE(adapter.log_call(internal, std::nullopt));
+  auto consultation = record(core::Direction::Inbound, core::Disposition::Answered, "1001");
   consultation.parent_call_id = "c-41";
-  EXPECT_TRUE(adapter.on_event(ended(consultation)).empty());
-
-  for (auto kind : {core::CallEventKind::Ringing, core::CallEventKind::Answered,
-                    core::CallEventKind::Abandoned, core::CallEventKind::Transferred}) {
-    auto e = ended(customer);
-    e.kind = kind;
-    EXPECT_TRUE(adapter.on_event(e).empty()) << core::to_string(kind);
-  }
+  EXPECT_FALSE(adapter.log_call(consultation, std::nullopt));
+  core::CallEvent e;
+  e.kind = core::CallEventKind::Ended;
+  e.call = consultation;
+  EXPECT_TRUE(adapter.on_event(e).empty());  // the log is a job, not an event request
 }
 
 // --- lookup

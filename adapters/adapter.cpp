@@ -1,0 +1,85 @@
+#include "adapters/adapter.h"
+
+#include "adapters/common/answers.h"
+#include "adapters/common/numbers.h"
+
+namespace cti::adapters {
+
+Step Step::send(core::HttpRequest request) {
+  Step s;
+  s.kind = Kind::Send;
+  s.request = std::move(request);
+  return s;
+}
+
+Step Step::done(std::optional<Contact> contact, std::string note) {
+  Step s;
+  s.kind = Kind::Done;
+  s.contact = std::move(contact);
+  s.reason = std::move(note);
+  return s;
+}
+
+Step Step::retry(std::string reason, std::chrono::seconds after) {
+  Step s;
+  s.kind = Kind::Retry;
+  s.reason = std::move(reason);
+  s.retry_after = after;
+  return s;
+}
+
+Step Step::fail(std::string reason) {
+  Step s;
+  s.kind = Kind::Fail;
+  s.reason = std::move(reason);
+  return s;
+}
+
+Step CrmAdapter::lookup_step(const core::PhoneNumber& number,
+                             std::span<const Exchange> so_far) const {
+  if (so_far.empty()) {
+    auto request = lookup(number);
+    if (!request) return Step::done();  // nothing to search with (extension, withheld)
+    return Step::send(std::move(*request));
+  }
+  const core::HttpResponse& answer = so_far.back().response;
+  // 204 (Zoho) and 404 are how some CRMs say "no match".
+  if ((answer.status >= 200 && answer.status < 300) || answer.status == 404)
+    return Step::done(answer.status == 204 || answer.status == 404 ? std::nullopt
+                                                                   : parse_lookup(answer));
+  if (is_retryable(answer.status))
+    return Step::retry("lookup: " + describe_answer(answer), retry_hint(answer));
+  return Step::fail("lookup: " + describe_answer(answer));
+}
+
+Step CrmAdapter::log_step(const core::CallRecord& record, std::span<const Exchange> so_far,
+                          int /*attempt*/) const {
+  if (!record.disposition) return Step::fail("the call has not ended");
+  // Phase 1: the lookup, as many exchanges as it takes.
+  std::optional<Contact> contact;
+  std::size_t used = 0;
+  const core::PhoneNumber number = customer_number(record);
+  for (;;) {
+    Step step = lookup_step(number, so_far.first(used));
+    if (step.is(Step::Kind::Send)) {
+      if (used == so_far.size()) return step;
+      ++used;
+      continue;
+    }
+    if (!step.is(Step::Kind::Done)) return step;  // retry or fail the whole job
+    contact = std::move(step.contact);
+    break;
+  }
+  // Phase 2: the call log itself.
+  const auto rest = so_far.subspan(used);
+  if (rest.empty()) {
+    auto request = log_call(record, contact);
+    if (!request) return Step::done(std::nullopt, "nothing to log for this call");
+    return Step::send(std::move(*request));
+  }
+  Step answer = classify_answer(rest.front().response, "call log");
+  if (answer.is(Step::Kind::Done)) answer.contact = std::move(contact);
+  return answer;
+}
+
+}  // namespace cti::adapters
