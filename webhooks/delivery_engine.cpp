@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "connector/json/call_json.h"
+#include "webhooks/crm_job.h"
 #include "webhooks/retry_policy.h"
 #include "webhooks/signature.h"
 
@@ -150,6 +152,58 @@ core::HttpRequest DeliveryEngine::prepare(const store::ClaimedDelivery& item) co
   return req;
 }
 
+core::HttpRequest DeliveryEngine::prepare_job_request(core::HttpRequest req) const {
+  if (!req.idempotency_key.empty())
+    req.headers.emplace_back("Idempotency-Key", req.idempotency_key);
+  if (req.method != "GET" && req.method != "DELETE")
+    req.headers.emplace_back("Content-Type", req.content_type);
+  req.headers.emplace_back("Accept", "application/json");
+  req.headers.emplace_back("User-Agent", "cti-connector");
+  return req;
+}
+
+DeliveryEngine::Attempt DeliveryEngine::attempt_job(const store::ClaimedDelivery& item) {
+  Attempt a;
+  const auto adapter = adapters_.find(item.adapter);
+  if (item.job != "crm_log" || adapter == adapters_.end()) {
+    // An adapter removed from the config, or a job kind from a newer build:
+    // keep the row (a restart with the adapter back delivers it).
+    a.outcome = Outcome::Retry;
+    a.response.body = item.job != "crm_log" ? "unknown job \"" + item.job + "\""
+                                            : "no CRM adapter named \"" + item.adapter + "\"";
+    return a;
+  }
+  const auto doc = nlohmann::json::parse(item.request.body, nullptr, false);
+  const auto record = doc.is_discarded() ? std::nullopt : json::record_from_json(doc);
+  if (!record) {
+    a.outcome = Outcome::Dead;
+    a.response.body = "the stored call record does not parse";
+    return a;
+  }
+  const JobResult r = run_crm_log(
+      *adapter->second, *record, item.attempts + 1, [this](const core::HttpRequest& request) {
+        return sender_->send(prepare_job_request(request), options_.timeout);
+      });
+  a.response.status = r.last_status;
+  switch (r.final.kind) {
+    case adapters::Step::Kind::Done:
+      a.outcome = Outcome::Delivered;
+      break;
+    case adapters::Step::Kind::Retry:
+      a.outcome = Outcome::Retry;
+      a.response.body = r.final.reason;
+      a.hint = r.final.retry_after;
+      break;
+    default:
+      a.outcome = Outcome::Dead;
+      a.response.body = r.final.reason;
+      break;
+  }
+  // error_text() shows "HTTP <status>: body" for a status; keep the reason whole.
+  if (a.outcome != Outcome::Delivered) a.response.status = 0;
+  return a;
+}
+
 std::chrono::milliseconds DeliveryEngine::retry_delay(int attempts,
                                                       const core::HttpResponse& response,
                                                       core::Timestamp now) {
@@ -176,11 +230,18 @@ void DeliveryEngine::release(const std::string& call_id, bool committed) {
 }
 
 void DeliveryEngine::deliver(const store::ClaimedDelivery& item) {
-  const auto response = sender_->send(prepare(item), options_.timeout);
+  Attempt a;
+  if (item.job.empty()) {
+    a.response = sender_->send(prepare(item), options_.timeout);
+    a.outcome = classify(a.response.status);
+  } else {
+    a = attempt_job(item);
+  }
+  const core::HttpResponse& response = a.response;
   const auto now = clock_.now();
   const int attempts = item.attempts + 1;
   store::Store::Committed done = [this, call_id = item.call_id](bool ok) { release(call_id, ok); };
-  switch (classify(response.status)) {
+  switch (a.outcome) {
     case Outcome::Delivered:
       // Metrics first: the commit callback releases the call, and a waiter
       // woken by that release must already see this outcome counted.
@@ -199,7 +260,9 @@ void DeliveryEngine::deliver(const store::ClaimedDelivery& item) {
         store_.mark_dead_async(item.id, response.status, std::move(error), std::move(done));
         break;
       }
-      const auto delay = retry_delay(attempts, response, now);
+      // A CRM's own hint (rate-limit window) wins over our backoff.
+      const auto delay = a.hint > std::chrono::seconds(0) ? std::chrono::milliseconds(a.hint)
+                                                          : retry_delay(attempts, response, now);
       spdlog::info("webhooks: delivery {} to {} failed ({}), retry in {} ms", item.id,
                    item.request.url, error, delay.count());
       retried_.inc();

@@ -15,10 +15,12 @@
 #include <thread>
 #include <vector>
 
+#include "adapters/adapter.h"
 #include "connector/common/metrics.h"
 #include "connector/core/time.h"
 #include "connector/store/store.h"
 #include "webhooks/http_sender.h"
+#include "webhooks/retry_policy.h"
 
 namespace cti::webhooks {
 
@@ -40,6 +42,12 @@ class DeliveryEngine {
   DeliveryEngine(const DeliveryEngine&) = delete;
   DeliveryEngine& operator=(const DeliveryEngine&) = delete;
 
+  // The CRM adapters that run call-log jobs (outbox rows with job
+  // "crm_log"), by name. Set before start().
+  void set_adapters(std::map<std::string, std::shared_ptr<const adapters::CrmAdapter>> adapters) {
+    adapters_ = std::move(adapters);
+  }
+
   void start();
   // Finishes in-flight requests (their outcome is recorded), claims nothing new.
   void stop();
@@ -55,12 +63,21 @@ class DeliveryEngine {
   void release(const std::string& call_id, bool committed);
   bool idle();  // with mu_ held
   core::HttpRequest prepare(const store::ClaimedDelivery& item) const;
+  core::HttpRequest prepare_job_request(core::HttpRequest request) const;
+  // A job's attempt, reduced to what deliver() records.
+  struct Attempt {
+    Outcome outcome;
+    core::HttpResponse response;  // status and error text recorded
+    std::chrono::seconds hint{};  // the CRM's own retry hint
+  };
+  Attempt attempt_job(const store::ClaimedDelivery& item);
   std::chrono::milliseconds retry_delay(int attempts, const core::HttpResponse& response,
                                         core::Timestamp now);
 
   store::Store& store_;
   std::shared_ptr<HttpSender> sender_;
   std::map<std::string, std::string> secrets_;
+  std::map<std::string, std::shared_ptr<const adapters::CrmAdapter>> adapters_;
   EngineOptions options_;
   const core::Clock& clock_;
 

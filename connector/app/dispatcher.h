@@ -14,9 +14,12 @@
 
 namespace cti::app {
 
+// The outbox row of a call-log job ("crm_log") for an ended call.
+store::OutboxItem call_log_job(const adapters::CrmAdapter& adapter, const core::CallEvent& ended);
+
 class Dispatcher {
  public:
-  Dispatcher(store::Store& store, std::vector<std::shared_ptr<adapters::CrmAdapter>> adapters,
+  Dispatcher(store::Store& store, std::vector<std::shared_ptr<const adapters::CrmAdapter>> adapters,
              std::function<void()> on_committed);
   // Consumes `out` (leaves it empty).
   void dispatch(core::TrackerOutput& out);
@@ -29,7 +32,7 @@ class Dispatcher {
 
  private:
   store::Store& store_;
-  std::vector<std::shared_ptr<adapters::CrmAdapter>> adapters_;
+  std::vector<std::shared_ptr<const adapters::CrmAdapter>> adapters_;
   std::function<void()> on_committed_;
   Charge charge_;
 };

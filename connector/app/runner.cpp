@@ -82,7 +82,7 @@ int run(const config::Config& config, const RunOptions& options) {
   std::unique_ptr<store::Store> store = std::move(*opened);
   spdlog::info("store {} open (schema v{})", config.store.path, store->schema_version());
 
-  std::vector<std::shared_ptr<adapters::CrmAdapter>> crm_adapters;
+  std::vector<std::shared_ptr<const adapters::CrmAdapter>> crm_adapters;
   std::map<std::string, std::string> secrets;
   for (const auto& crm : config.crm) {
     adapters::WebhookOptions o;
@@ -91,6 +91,12 @@ int run(const config::Config& config, const RunOptions& options) {
     o.events.insert(crm.events.begin(), crm.events.end());
     crm_adapters.push_back(std::make_shared<adapters::WebhookAdapter>(std::move(o)));
     secrets[crm.name] = crm.secret;
+  }
+  std::map<std::string, std::shared_ptr<const adapters::CrmAdapter>> job_adapters;
+  for (const auto& entry : config.crm_adapters) {
+    crm_adapters.push_back(entry.adapter);
+    job_adapters[entry.adapter->name()] = entry.adapter;
+    spdlog::info("crm {}: {}", entry.adapter->name(), entry.type);
   }
 
   webhooks::EngineOptions engine_options;
@@ -104,6 +110,7 @@ int run(const config::Config& config, const RunOptions& options) {
       *store,
       std::shared_ptr<webhooks::HttpSender>(webhooks::make_httplib_sender(config.delivery.ca_file)),
       secrets, engine_options, clock, metrics);
+  engine.set_adapters(job_adapters);
   engine.start();
 
   Dispatcher dispatcher(*store, crm_adapters, [&engine] { engine.notify(); });

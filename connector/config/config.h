@@ -12,6 +12,9 @@
 #include <string_view>
 #include <vector>
 
+#include <memory>
+
+#include "adapters/adapter.h"
 #include "connector/policy/gate.h"
 
 namespace cti::config {
@@ -84,6 +87,13 @@ struct WebhookCrmConfig {
   int timeout_ms = 10000;
 };
 
+// A CRM built from its crm[] block (every type but "webhook"): the adapter is
+// pure and immutable, so it is built once, at validation.
+struct CrmAdapterEntry {
+  std::string type;  // "hubspot", "template", ...
+  std::shared_ptr<const adapters::CrmAdapter> adapter;
+};
+
 struct DeliveryConfig {
   int workers = 4;
   int max_attempts = 12;
@@ -115,6 +125,8 @@ struct Config {
   std::vector<AgentConfig> agents;
   NumbersConfig numbers;
   std::vector<WebhookCrmConfig> crm;
+  // The other CRM blocks, in config order (lookups try them in this order).
+  std::vector<CrmAdapterEntry> crm_adapters;
   StoreConfig store;
   ApiConfig api;
   DeliveryConfig delivery;

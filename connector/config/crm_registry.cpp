@@ -1,5 +1,7 @@
 #include "connector/config/crm_registry.h"
 
+#include "adapters/hubspot/hubspot_config.h"
+
 namespace cti::config {
 
 void CrmRegistry::add(std::string type, CrmFactory factory) {
@@ -46,7 +48,9 @@ void CrmRegistry::parse_all(const Node& crm_array, Config& out) const {
 const CrmRegistry& builtin_crm_registry() {
   static const CrmRegistry registry = [] {
     CrmRegistry r;
+    // One line per CRM type (README "Adding a CRM").
     r.add("webhook", parse_webhook_crm);
+    r.add("hubspot", adapters::parse_hubspot_crm);
     return r;
   }();
   return registry;

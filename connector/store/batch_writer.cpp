@@ -37,8 +37,8 @@ BatchWriter::BatchWriter(SQLite::Database& db)
       insert_outbox_(db,
                      "INSERT OR IGNORE INTO outbox(adapter, call_id, seq, event_id, "
                      "idempotency_key, method, url, headers_json, body, content_type, state, "
-                     "attempts, next_attempt_at, created_at) "
-                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)"),
+                     "attempts, next_attempt_at, created_at, job) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)"),
       delivered_(db,
                  "UPDATE outbox SET state = 'delivered', attempts = attempts + 1, "
                  "delivered_at = ?, last_status = ?, last_error = '' WHERE id = ?"),
@@ -161,6 +161,7 @@ WriteCounts BatchWriter::write(const WriteBatch& batch, core::Timestamp now) {
     st.bind(10, req.content_type);
     st.bind(11, us(now));
     st.bind(12, us(now));
+    st.bind(13, d.job);
     counts.deliveries += static_cast<std::uint64_t>(st.exec());
   }
   write_policy_rows(batch);

@@ -18,6 +18,7 @@ struct ClaimedDelivery {
   int attempts = 0;  // attempts made before this one
   core::Timestamp created_at{};
   core::HttpRequest request;  // idempotency_key filled in
+  std::string job;            // "" or "crm_log" (OutboxItem::job)
 };
 
 struct DeliveryRow {

@@ -10,7 +10,7 @@ namespace {
 
 // Timestamps are INTEGER microseconds since the Unix epoch (UTC), like
 // core::Timestamp, so ordering and range queries are plain integer compares.
-constexpr std::array<Migration, 2> kMigrations{{
+constexpr std::array<Migration, 3> kMigrations{{
     {1, R"sql(
 CREATE TABLE calls (
   call_id     TEXT PRIMARY KEY,
@@ -111,6 +111,13 @@ CREATE TABLE spend (
   currency TEXT NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX spend_at ON spend(at);
+)sql"},
+    // CRM jobs: a row whose `job` is not empty is not a ready request but work
+    // an adapter runs step by step at delivery time ("crm_log": look the
+    // caller up, then log the call; body = the call record). CRM tokens are
+    // added when sending, so no secret is ever written to the outbox.
+    {3, R"sql(
+ALTER TABLE outbox ADD COLUMN job TEXT NOT NULL DEFAULT '';
 )sql"},
 }};
 

@@ -396,7 +396,8 @@ std::vector<ClaimedDelivery> Store::claim_due(core::Timestamp now, std::size_t l
       *impl_->read_db,
       std::string("SELECT o.id, o.adapter, o.call_id, o.seq, o.event_id, "
                   "o.idempotency_key, o.method, o.url, o.headers_json, o.body, "
-                  "o.content_type, o.attempts, o.created_at FROM outbox o INDEXED BY outbox_due "
+                  "o.content_type, o.attempts, o.created_at, o.job FROM outbox o "
+                  "INDEXED BY outbox_due "
                   "WHERE o.next_attempt_at <= ? AND ") +
           kHeadCondition + " ORDER BY o.next_attempt_at, o.id");
   q.bind(1, us(now));
@@ -418,6 +419,7 @@ std::vector<ClaimedDelivery> Store::claim_due(core::Timestamp now, std::size_t l
     d.request.content_type = q.getColumn(10).getString();
     d.attempts = q.getColumn(11).getInt();
     d.created_at = core::from_unix_micros(q.getColumn(12).getInt64());
+    d.job = q.getColumn(13).getString();
     out.push_back(std::move(d));
   }
   return out;

@@ -22,6 +22,9 @@ struct OutboxItem {
   std::uint64_t seq = 0;
   std::string event_id;
   core::HttpRequest request;
+  // "" = send `request` as is; "crm_log" = a call-log job the adapter runs
+  // (request.body holds the call record). See migration 3.
+  std::string job;
 };
 
 struct WriteBatch {

@@ -195,8 +195,9 @@ const ErrorCase kCases[] = {
      },
      "$.crm[0].events[1]", "unknown event type \"call.exploded\" (known: "},
     // Types of plug-ins.
-    {"UnknownCrmType", [](json& j) { j["crm"][0]["type"] = "hubspot"; }, "$.crm[0].type",
-     "unknown CRM type \"hubspot\" (known types: \"webhook\")", true},
+    // The list of known types grows with every adapter: check its frame only.
+    {"UnknownCrmType", [](json& j) { j["crm"][0]["type"] = "sugarcrm"; }, "$.crm[0].type",
+     "unknown CRM type \"sugarcrm\" (known types: \""},
     {"UnknownPbxType", [](json& j) { j["pbx"][0]["type"] = "esl"; }, "$.pbx[0].type",
      "unknown PBX type \"esl\" (known types: \"ami\")", true},
     // Secrets and tokens.

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "test_support.h"
 
 namespace cti::config {
@@ -23,10 +25,13 @@ ConfigError parse_crm_error(const CrmRegistry& registry, const json& crm) {
   return {};
 }
 
-TEST(CrmRegistry, BuiltinKnowsWebhook) {
-  EXPECT_EQ(builtin_crm_registry().types(), std::vector<std::string>{"webhook"});
-  EXPECT_NE(builtin_crm_registry().find("webhook"), nullptr);
-  EXPECT_EQ(builtin_crm_registry().find("hubspot"), nullptr);
+TEST(CrmRegistry, BuiltinKnowsEveryShippedType) {
+  const auto types = builtin_crm_registry().types();
+  for (const char* type : {"webhook", "hubspot"}) {
+    EXPECT_NE(std::find(types.begin(), types.end(), type), types.end()) << type;
+    EXPECT_NE(builtin_crm_registry().find(type), nullptr) << type;
+  }
+  EXPECT_EQ(builtin_crm_registry().find("sugarcrm"), nullptr);
 }
 
 TEST(CrmRegistry, NewTypeValidatesItsOwnBlock) {

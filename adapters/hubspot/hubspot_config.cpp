@@ -1,0 +1,38 @@
+#include "adapters/hubspot/hubspot_config.h"
+
+#include "adapters/hubspot/hubspot_adapter.h"
+#include "connector/config/crm_common.h"
+#include "connector/config/validators.h"
+
+namespace cti::adapters {
+
+std::string parse_hubspot_crm(const config::Node& block, config::Config& out) {
+  const config::ObjectReader r = block.object(
+      {"type", "name", "base_url", "token", "users", "portal_id", "app_url", "default_region",
+       "create_unknown_contacts", "call_id_property", "lookup_limit"});
+  const config::CrmCommon common = config::read_crm_common(r, out, "https://api.hubapi.com");
+  HubspotOptions o;
+  o.name = common.name;
+  o.base_url = common.base_url;
+  o.token = common.token;
+  o.users = common.users;
+  r.read("portal_id", o.portal_id);
+  if (auto app = r.optional("app_url")) {
+    o.app_url = app->non_empty_text();
+    if (!config::is_http_url(o.app_url))
+      app->fail("expected an http:// or https:// URL with a host, got " + app->describe());
+  }
+  o.default_region = out.numbers.default_region;
+  if (auto region = r.optional("default_region")) {
+    o.default_region = region->text();
+    if (!config::is_region_code(o.default_region))
+      region->fail("expected an ISO 3166 region code such as \"ES\", got " + region->describe());
+  }
+  r.read("create_unknown_contacts", o.create_unknown_contacts);
+  r.read("call_id_property", o.call_id_property);
+  r.read("lookup_limit", o.lookup_limit, 1, 200);
+  config::add_crm_adapter(out, "hubspot", std::make_shared<HubspotAdapter>(std::move(o)));
+  return common.name;
+}
+
+}  // namespace cti::adapters

@@ -1,0 +1,42 @@
+#include "connector/config/crm_common.h"
+
+#include "connector/config/validators.h"
+
+namespace cti::config {
+
+CrmCommon read_crm_common(const ObjectReader& block, const Config& config,
+                          std::string_view default_base_url, bool token_required) {
+  CrmCommon c;
+  c.name = block.required("name").non_empty_text();
+  c.base_url = std::string(default_base_url);
+  if (auto url = default_base_url.empty() ? std::optional<Node>(block.required("base_url"))
+                                          : block.optional("base_url")) {
+    c.base_url = url->non_empty_text();
+    if (!is_http_url(c.base_url))
+      url->fail("expected an http:// or https:// URL with a host, got " + url->describe());
+  }
+  while (c.base_url.ends_with('/')) c.base_url.pop_back();
+  if (token_required) {
+    Node token = block.required("token");
+    c.token = token.secret().non_empty_text();
+  } else if (auto token = block.optional("token")) {
+    c.token = token->secret().text();
+  }
+  if (auto users = block.optional("users")) {
+    for (auto& [agent, user] : users->members()) {
+      bool known = false;
+      for (const auto& a : config.agents) known = known || a.id == agent || a.extension == agent;
+      if (!known)
+        user.fail("\"" + agent + "\" is not a configured agent id or extension (see $.agents)");
+      c.users[agent] = user.non_empty_text();
+    }
+  }
+  return c;
+}
+
+void add_crm_adapter(Config& config, std::string type,
+                     std::shared_ptr<const adapters::CrmAdapter> adapter) {
+  config.crm_adapters.push_back({std::move(type), std::move(adapter)});
+}
+
+}  // namespace cti::config

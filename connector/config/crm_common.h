@@ -1,0 +1,31 @@
+#pragma once
+// What every CRM block shares: {"type", "name", "base_url", "token",
+// "users"}. Each CRM's own parser (adapters/<crm>/<crm>_config.cpp) reads
+// these through read_crm_common and its own keys itself.
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "connector/config/config.h"
+#include "connector/config/reader.h"
+
+namespace cti::config {
+
+struct CrmCommon {
+  std::string name;
+  std::string base_url;  // no trailing slash
+  std::string token;     // never logged; "" only when the CRM takes none
+  // Our agent id (or extension) -> the CRM's user/owner id. Keys must be
+  // configured agents: a typo would silently log calls without an owner.
+  std::map<std::string, std::string> users;
+};
+
+// `default_base_url`: the vendor's API ("" = base_url is required).
+CrmCommon read_crm_common(const ObjectReader& block, const Config& config,
+                          std::string_view default_base_url, bool token_required = true);
+
+// Appends a built adapter to config.crm_adapters.
+void add_crm_adapter(Config& config, std::string type,
+                     std::shared_ptr<const adapters::CrmAdapter> adapter);
+
+}  // namespace cti::config

@@ -1,0 +1,26 @@
+#pragma once
+// Runs one CRM job (a call log: lookup, maybe more, then the log) by asking
+// the adapter for each next step and sending what it asks for. The sending
+// is injected, so the loop is tested without sockets.
+#include <functional>
+#include <string>
+
+#include "adapters/adapter.h"
+#include "connector/core/call_record.h"
+
+namespace cti::webhooks {
+
+struct JobResult {
+  adapters::Step final;  // Done, Retry or Fail (never Send)
+  int last_status = 0;   // status of the last answer, 0 if nothing was sent
+  int requests = 0;      // requests sent in this attempt
+};
+
+using SendFn = std::function<core::HttpResponse(const core::HttpRequest&)>;
+
+// A job that keeps asking for more than `max_requests` requests is a bug in
+// its adapter: it fails (dead letter) instead of looping.
+JobResult run_crm_log(const adapters::CrmAdapter& adapter, const core::CallRecord& record,
+                      int attempt, const SendFn& send, int max_requests = 12);
+
+}  // namespace cti::webhooks
