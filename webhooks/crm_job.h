@@ -7,6 +7,7 @@
 
 #include "adapters/adapter.h"
 #include "connector/core/call_record.h"
+#include "connector/core/phone_number.h"
 
 namespace cti::webhooks {
 
@@ -17,6 +18,16 @@ struct JobResult {
 };
 
 using SendFn = std::function<core::HttpResponse(const core::HttpRequest&)>;
+
+// The headers every CRM request gets on top of the adapter's own (auth is
+// the adapter's): Idempotency-Key when set, Content-Type for bodies, Accept,
+// User-Agent.
+core::HttpRequest prepare_crm_request(core::HttpRequest request);
+
+// A caller lookup: lookup_step() until it is Done (contact or none), Retry
+// or Fail; the same request bound.
+JobResult run_lookup(const adapters::CrmAdapter& adapter, const core::PhoneNumber& number,
+                     const SendFn& send, int max_requests = 6);
 
 // A job that keeps asking for more than `max_requests` requests is a bug in
 // its adapter: it fails (dead letter) instead of looping.

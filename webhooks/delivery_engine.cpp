@@ -152,16 +152,6 @@ core::HttpRequest DeliveryEngine::prepare(const store::ClaimedDelivery& item) co
   return req;
 }
 
-core::HttpRequest DeliveryEngine::prepare_job_request(core::HttpRequest req) const {
-  if (!req.idempotency_key.empty())
-    req.headers.emplace_back("Idempotency-Key", req.idempotency_key);
-  if (req.method != "GET" && req.method != "DELETE")
-    req.headers.emplace_back("Content-Type", req.content_type);
-  req.headers.emplace_back("Accept", "application/json");
-  req.headers.emplace_back("User-Agent", "cti-connector");
-  return req;
-}
-
 DeliveryEngine::Attempt DeliveryEngine::attempt_job(const store::ClaimedDelivery& item) {
   Attempt a;
   const auto adapter = adapters_.find(item.adapter);
@@ -182,7 +172,7 @@ DeliveryEngine::Attempt DeliveryEngine::attempt_job(const store::ClaimedDelivery
   }
   const JobResult r = run_crm_log(
       *adapter->second, *record, item.attempts + 1, [this](const core::HttpRequest& request) {
-        return sender_->send(prepare_job_request(request), options_.timeout);
+        return sender_->send(prepare_crm_request(request), options_.timeout);
       });
   a.response.status = r.last_status;
   switch (r.final.kind) {

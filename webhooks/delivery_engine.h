@@ -63,7 +63,6 @@ class DeliveryEngine {
   void release(const std::string& call_id, bool committed);
   bool idle();  // with mu_ held
   core::HttpRequest prepare(const store::ClaimedDelivery& item) const;
-  core::HttpRequest prepare_job_request(core::HttpRequest request) const;
   // A job's attempt, reduced to what deliver() records.
   struct Attempt {
     Outcome outcome;

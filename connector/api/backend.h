@@ -31,6 +31,11 @@ struct Principal {
   std::string agent;  // an agent token may act only as this agent; empty for integration tokens
 };
 
+// A configured agent (GET /v1/me, WebSocket sessions).
+struct AgentView {
+  std::string id, extension, name;
+};
+
 // A click-to-call (or its dry run), validated by the API.
 struct DialCommand {
   Principal by;
@@ -90,6 +95,8 @@ class Backend {
   // --- Click-to-call and the dialing policy. Defaults answer "not
   // available" so backends without a dialer (tests, tools) need nothing.
   virtual bool dialing_enabled() { return false; }
+  // The agent with this id, if configured.
+  virtual std::optional<AgentView> find_agent(const std::string& /*id*/) { return std::nullopt; }
   virtual DialOutcome dial(const DialCommand&) { return {}; }
   // The opt-out entry ({"number","added_at","reason","added_by"}).
   virtual std::expected<nlohmann::json, NumberError> add_dnc(const Principal&,

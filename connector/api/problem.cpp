@@ -36,6 +36,8 @@ std::string_view slug(Problem p) {
       return "internal";
     case Problem::PbxUnavailable:
       return "pbx-unavailable";
+    case Problem::ServiceUnavailable:
+      return "service-unavailable";
   }
   return "internal";
 }
@@ -70,6 +72,8 @@ std::string_view title(Problem p) {
       return "Internal server error";
     case Problem::PbxUnavailable:
       return "PBX unavailable";
+    case Problem::ServiceUnavailable:
+      return "Service unavailable";
   }
   return "Internal server error";
 }
@@ -101,6 +105,7 @@ http::status status_of(Problem p) {
     case Problem::Internal:
       return http::status::internal_server_error;
     case Problem::PbxUnavailable:
+    case Problem::ServiceUnavailable:
       return http::status::service_unavailable;
   }
   return http::status::internal_server_error;

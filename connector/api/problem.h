@@ -25,6 +25,7 @@ enum class Problem {
   HeadersTooLarge,       // 431 headers-too-large
   Internal,              // 500 internal
   PbxUnavailable,        // 503 pbx-unavailable (Retry-After set by the caller)
+  ServiceUnavailable,    // 503 service-unavailable (a limit; Retry-After set by the caller)
 };
 
 std::string_view slug(Problem p);

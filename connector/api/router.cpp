@@ -13,6 +13,7 @@
 #include "connector/api/params.h"
 #include "connector/api/problem.h"
 #include "connector/api/target.h"
+#include "connector/api/ws_auth.h"
 #include "connector/json/call_json.h"
 
 namespace cti::api {
@@ -32,6 +33,8 @@ enum class Handler {
   Consent,
   Audit,
   DialPage,
+  Me,
+  WsWithoutUpgrade,
   ListDeliveries,
   Replay,
   Metrics
@@ -57,6 +60,9 @@ constexpr std::array routes{
     Route{"/v1/consents", http::verb::post, Handler::Consent},
     Route{"/v1/audit", http::verb::get, Handler::Audit},
     Route{"/dial", http::verb::get, Handler::DialPage, true},
+    Route{"/v1/me", http::verb::get, Handler::Me, true},
+    // Upgrades are taken by the session before routing; a plain GET lands here.
+    Route{"/v1/ws", http::verb::get, Handler::WsWithoutUpgrade, true},
     Route{"/v1/deliveries", http::verb::get, Handler::ListDeliveries},
     Route{"/v1/deliveries/{id}/replay", http::verb::post, Handler::Replay},
     Route{"/metrics", http::verb::get, Handler::Metrics},
@@ -278,6 +284,24 @@ Response run(Handler h, const Call& c) {
     case Handler::DialPage:
       return html_response(dial_page_html(), v);
 
+    case Handler::Me: {
+      json me = {{"click_to_call", c.backend.dialing_enabled()}};
+      if (c.by.agent.empty()) {
+        me["integration"] = true;
+        return json_response(http::status::ok, me, v);
+      }
+      const auto agent = c.backend.find_agent(c.by.agent);
+      if (!agent)
+        return make_problem(Problem::NotFound, "this token's agent is not configured", c.path, v);
+      me["agent"] = agent->id;
+      me["extension"] = agent->extension;
+      me["name"] = agent->name;
+      return json_response(http::status::ok, me, v);
+    }
+
+    case Handler::WsWithoutUpgrade:
+      return bad_request(c, "this resource is a WebSocket: send an Upgrade request");
+
     case Handler::ListDeliveries: {
       const auto q = need_query();
       if (!q) return bad_request(c, "malformed query: " + q.error());
@@ -405,6 +429,46 @@ Router::Result Router::handle(const Request& req) const {
     return {std::move(res), matched_pattern};
   }
   return {make_problem(Problem::NotFound, "no such resource", path, v), unmatched_route};
+}
+
+std::expected<Router::WsGrant, Response> Router::authorize_ws(const Request& req) const {
+  const std::string_view target(req.target().data(), req.target().size());
+  const std::string_view path = target_path(target);
+  const unsigned v = req.version();
+  const auto fail = [&](Problem p, std::string_view detail) {
+    return std::unexpected(make_problem(p, detail, path, v));
+  };
+  if (path != "/v1/ws") return fail(Problem::NotFound, "no such resource");
+
+  WsGrant grant;
+  std::optional<std::string> token;
+  if (const auto protocols = req.find(http::field::sec_websocket_protocol);
+      protocols != req.end()) {
+    const WsOffer offer =
+        parse_ws_protocols(std::string_view(protocols->value().data(), protocols->value().size()));
+    grant.cti_protocol = offer.cti;
+    token = offer.token;
+  }
+  if (const auto auth = req.find(http::field::authorization); !token && auth != req.end())
+    if (const auto t = bearer_token(std::string_view(auth->value().data(), auth->value().size())))
+      token = std::string(*t);
+  if (!token) return fail(Problem::Unauthorized, "missing bearer token");
+  const auto which = tokens_.match(*token);
+  if (!which) return fail(Problem::Unauthorized, "invalid bearer token");
+  const std::string own = *which < token_agents_.size() ? token_agents_[*which] : "";
+
+  const auto query = parse_query(target);
+  if (!query) return fail(Problem::BadRequest, "malformed query: " + query.error());
+  const auto asked = query->get("agent");
+  if (!own.empty() && asked && *asked != own)
+    return fail(Problem::Forbidden, "an agent token can only watch its own agent");
+  const std::string id = own.empty() ? std::string(asked.value_or("")) : own;
+  if (id.empty())
+    return fail(Problem::BadRequest, "an integration token must name the agent: ?agent=<id>");
+  auto agent = backend_->find_agent(id);
+  if (!agent) return fail(Problem::NotFound, "no agent \"" + id + "\" is configured");
+  grant.agent = std::move(*agent);
+  return grant;
 }
 
 }  // namespace cti::api

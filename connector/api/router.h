@@ -17,6 +17,7 @@
 // Order of checks: authentication (everything but /v1/health, so anonymous
 // clients learn nothing about other paths), then path (404), method (405 with
 // Allow), parameters (400), handler. A handler exception becomes a 500 problem.
+#include <expected>
 #include <memory>
 #include <string_view>
 #include <vector>
@@ -42,6 +43,16 @@ class Router {
     std::string_view route;  // route template ("/v1/calls/{call_id}") or unmatched_route
   };
   Result handle(const Request& req) const;
+
+  // A WebSocket upgrade to /v1/ws: who may watch which agent. The token comes
+  // from Authorization or the "bearer.<base64url>" subprotocol (ws_auth.h).
+  // An agent token watches its own agent; an integration token names one with
+  // ?agent=. Otherwise the problem response to send instead of upgrading.
+  struct WsGrant {
+    AgentView agent;
+    bool cti_protocol = false;  // the client offered "cti.v1": echo it
+  };
+  std::expected<WsGrant, Response> authorize_ws(const Request& req) const;
 
  private:
   std::shared_ptr<Backend> backend_;

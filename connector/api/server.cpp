@@ -29,7 +29,8 @@ std::expected<std::uint16_t, std::string> Server::start() {
   auto ctx = std::make_shared<const SessionContext>(
       SessionContext{Router(backend_, std::move(*tokens), options_.token_agents),
                      options_.max_body_bytes, options_.max_header_bytes, options_.idle_timeout,
-                     std::make_shared<ConnectionRegistry>(options_.max_connections)});
+                     std::make_shared<ConnectionRegistry>(options_.max_connections), options_.hub,
+                     options_.ws_limits});
   auto listener = std::make_shared<Listener>(ioc_, std::move(ctx));
   const auto port = listener->open(*endpoint);
   if (!port) return std::unexpected(port.error());
@@ -41,6 +42,7 @@ std::expected<std::uint16_t, std::string> Server::start() {
 
 void Server::stop() {
   if (listener_) listener_->stop();
+  if (options_.hub) options_.hub->close_all();
 }
 
 }  // namespace cti::api

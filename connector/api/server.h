@@ -14,7 +14,9 @@
 #include <string>
 #include <vector>
 
+#include "connector/api/agent_hub.h"
 #include "connector/api/backend.h"
+#include "connector/api/ws_session.h"
 
 namespace cti::api {
 
@@ -31,6 +33,9 @@ struct ServerOptions {
   std::size_t max_header_bytes = 16 * 1024;  // larger request line + headers: 431
   std::chrono::seconds idle_timeout{60};     // no complete request (or write) within: close
   std::size_t max_connections = 1024;        // further connections are closed at once
+  // Agent-panel WebSockets (/v1/ws); null hub: the route answers 404.
+  std::shared_ptr<AgentHub> hub;
+  WsLimits ws_limits;
 };
 
 class Listener;

@@ -10,10 +10,12 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
 #include <limits>
 
 #include "connector/api/request_metrics.h"
 #include "connector/api/target.h"
+#include "connector/api/ws_session.h"
 
 namespace cti::api {
 namespace {
@@ -92,7 +94,7 @@ void HttpSession::on_read(beast::error_code ec, std::size_t) {
   }
 
   Request req = parser_->release();
-  // (WebSocket upgrade for /v1/ws goes here, before routing.)
+  if (beast::websocket::is_upgrade(req)) return upgrade(std::move(req));
   Router::Result result;
   try {
     result = ctx_->router.handle(req);
@@ -104,6 +106,28 @@ void HttpSession::on_read(beast::error_code ec, std::size_t) {
   }
   result.response.keep_alive(req.keep_alive());
   do_write(std::move(result.response), result.route);
+}
+
+void HttpSession::upgrade(Request req) {
+  static constexpr std::string_view route = "/v1/ws";
+  auto refuse = [&](Response res) {
+    res.keep_alive(false);
+    do_write(std::move(res), route);
+  };
+  if (!ctx_->hub)
+    return refuse(make_problem(Problem::NotFound, "no such resource", path_, req.version()));
+  auto grant = ctx_->router.authorize_ws(req);
+  if (!grant) return refuse(std::move(grant.error()));
+  if (ctx_->hub->sessions() >= ctx_->ws_limits.max_sessions) {
+    auto res =
+        make_problem(Problem::ServiceUnavailable, "too many panel sessions", path_, req.version());
+    res.set(http::field::retry_after, "5");
+    return refuse(std::move(res));
+  }
+  record_request(route, 101);
+  std::make_shared<WsSession>(std::move(stream_), ctx_->hub, std::move(*grant), ctx_->ws_limits)
+      ->run(std::move(req));
+  // This HttpSession ends here; the WebSocket owns the connection now.
 }
 
 void HttpSession::reject(Problem p, std::string_view detail) {

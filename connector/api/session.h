@@ -5,8 +5,8 @@
 // lingering close after an error so the client reads the problem response
 // instead of a connection reset.
 //
-// WebSocket (/v1/ws) will hook into on_read: when the parsed request is an
-// upgrade, the stream is moved into a WebSocket session instead of routed.
+// WebSocket (/v1/ws): when the parsed request is an upgrade, the stream is
+// moved into a WsSession instead of routed.
 #include <array>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -35,6 +35,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
  private:
   void do_read();
   void on_read(boost::beast::error_code ec, std::size_t bytes);
+  // Hands the connection to a WsSession (or answers why not).
+  void upgrade(Request req);
   // Answers a request the router never saw (limits, malformed HTTP) and closes.
   void reject(Problem p, std::string_view detail);
   void do_write(Response res, std::string_view route);

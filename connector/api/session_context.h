@@ -10,7 +10,9 @@
 #include <unordered_map>
 #include <vector>
 
+#include "connector/api/agent_hub.h"
 #include "connector/api/router.h"
+#include "connector/api/ws_session.h"
 
 namespace cti::api {
 
@@ -39,6 +41,8 @@ struct SessionContext {
   std::size_t max_header_bytes;
   std::chrono::seconds idle_timeout;
   std::shared_ptr<ConnectionRegistry> connections;
+  std::shared_ptr<AgentHub> hub;  // null: no /v1/ws
+  WsLimits ws_limits;
 };
 
 }  // namespace cti::api

@@ -58,6 +58,8 @@ void Dispatcher::dispatch_events(std::vector<core::CallEvent> events,
       if (auto spend = charge_(event.call)) batch.spend.push_back(std::move(*spend));
   }
   for (auto& record : records) batch.records.push_back(std::move(record));
+  if (observer_)
+    for (const auto& event : events) observer_(event);
   batch.events = std::move(events);
   store_.submit(std::move(batch), [notify = on_committed_](bool ok) {
     if (!ok) {

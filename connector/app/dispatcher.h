@@ -27,6 +27,10 @@ class Dispatcher {
   // the same batch as the call.ended event.
   using Charge = std::function<std::optional<store::SpendRow>(const core::CallRecord&)>;
   void set_charge(Charge charge) { charge_ = std::move(charge); }
+  // Sees every event as it is dispatched, before its batch commits (the
+  // screen-pop must not wait for SQLite). Runs on the event loop.
+  using Observer = std::function<void(const core::CallEvent&)>;
+  void set_observer(Observer observer) { observer_ = std::move(observer); }
   // For calls closed outside the tracker (startup reconciliation).
   void dispatch_events(std::vector<core::CallEvent> events, std::vector<core::CallRecord> records);
 
@@ -35,6 +39,7 @@ class Dispatcher {
   std::vector<std::shared_ptr<const adapters::CrmAdapter>> adapters_;
   std::function<void()> on_committed_;
   Charge charge_;
+  Observer observer_;
 };
 
 }  // namespace cti::app

@@ -15,6 +15,7 @@
 #include "connector/app/dialer.h"
 #include "connector/app/dispatcher.h"
 #include "connector/app/pbx_pipeline.h"
+#include "connector/app/screen_pop.h"
 #include "connector/app/store_backend.h"
 #include "connector/pbx/ami/originate.h"
 #include "connector/pbx/ami/session.h"
@@ -106,10 +107,11 @@ int run(const config::Config& config, const RunOptions& options) {
   engine_options.backoff_initial = std::chrono::milliseconds(config.delivery.backoff_initial_ms);
   engine_options.backoff_max = std::chrono::milliseconds(config.delivery.backoff_max_ms);
   engine_options.timeout = std::chrono::milliseconds(config.delivery.timeout_ms);
-  webhooks::DeliveryEngine engine(
-      *store,
-      std::shared_ptr<webhooks::HttpSender>(webhooks::make_httplib_sender(config.delivery.ca_file)),
-      secrets, engine_options, clock, metrics);
+  // One HTTP client for deliveries and lookups: keep-alive connections to a
+  // CRM are shared.
+  const std::shared_ptr<webhooks::HttpSender> sender(
+      webhooks::make_httplib_sender(config.delivery.ca_file));
+  webhooks::DeliveryEngine engine(*store, sender, secrets, engine_options, clock, metrics);
   engine.set_adapters(job_adapters);
   engine.start();
 
@@ -131,6 +133,13 @@ int run(const config::Config& config, const RunOptions& options) {
   dispatcher.set_charge([d = dialer->get()](const core::CallRecord& r) { return d->charge(r); });
 
   boost::asio::io_context loop;  // owns all call state
+  // Screen-pop: lookups in the CRMs (config order), pushed to the agents'
+  // panels through the hub the API's WebSockets attach to.
+  auto hub = std::make_shared<api::AgentHub>();
+  std::vector<std::shared_ptr<const adapters::CrmAdapter>> lookup_crms;
+  for (const auto& entry : config.crm_adapters) lookup_crms.push_back(entry.adapter);
+  ScreenPop screen_pop(loop, hub, lookup_crms, sender, *store, config.screen_pop, metrics);
+  dispatcher.set_observer([&screen_pop](const core::CallEvent& e) { screen_pop.on_event(e); });
   std::vector<std::unique_ptr<PbxPipeline>> pipelines;
   std::vector<std::shared_ptr<pbx::ami::Session>> sessions;
   std::vector<std::shared_ptr<PbxHealth>> health;
@@ -226,6 +235,10 @@ int run(const config::Config& config, const RunOptions& options) {
       api_options.token_agents.push_back(a.id);
     }
   backend->set_dialer(dialer->get());
+  std::vector<api::AgentView> agent_views;
+  for (const auto& a : config.agents) agent_views.push_back({a.id, a.extension, a.name});
+  backend->set_agents(std::move(agent_views));
+  api_options.hub = hub;
   api_options.max_body_bytes = config.api.max_body_bytes;
   api::Server server(api_ioc, api_options, backend);
   auto port = server.start();
@@ -274,6 +287,7 @@ int run(const config::Config& config, const RunOptions& options) {
   loop.run();
 
   server.stop();
+  screen_pop.stop();
   api_guard.reset();
   for (auto& t : api_threads) t.join();
   store->flush();

@@ -45,7 +45,16 @@ class StoreBackend final : public api::Backend {
       const api::ConsentCommand& c) override;
   nlohmann::json list_audit(const api::AuditFilter& f) override;
 
+  // The configured agents (set once before the API starts).
+  void set_agents(std::vector<api::AgentView> agents) { agents_ = std::move(agents); }
+  std::optional<api::AgentView> find_agent(const std::string& id) override {
+    for (const auto& a : agents_)
+      if (a.id == id) return a;
+    return std::nullopt;
+  }
+
  private:
+  std::vector<api::AgentView> agents_;
   store::Store& store_;
   common::Registry& metrics_;
   std::vector<std::shared_ptr<PbxHealth>> pbx_;

@@ -7,12 +7,11 @@
 #include <cstdint>
 #include <expected>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <memory>
 
 #include "adapters/adapter.h"
 #include "connector/policy/gate.h"
@@ -116,6 +115,19 @@ struct ApiConfig {
   int threads = 2;  // API worker threads
 };
 
+// The agent panel's screen-pop (connector/app/screen_pop.h).
+struct ScreenPopConfig {
+  // The pop-up goes out when the CRM lookup answers, or after this long
+  // without a contact (a second message follows when the lookup completes).
+  int lookup_timeout_ms = 700;
+  int crm_timeout_ms = 5000;      // one CRM lookup request
+  int cache_ttl_s = 300;          // a found contact is reused this long
+  int negative_cache_ttl_s = 60;  // "no contact" is reused this long
+  int history = 5;                // earlier calls with the number shown in the pop-up
+  int lookup_threads = 2;
+  int max_pending_lookups = 256;  // more ringing calls at once pop without a contact
+};
+
 struct LogConfig {
   std::string level = "info";  // trace, debug, info, warn, error, critical, off
 };
@@ -132,6 +144,7 @@ struct Config {
   DeliveryConfig delivery;
   LogConfig log;
   PolicySettings policy;
+  ScreenPopConfig screen_pop;
 };
 
 struct ConfigError {

@@ -24,11 +24,15 @@ CrmCommon read_crm_common(const ObjectReader& block, const Config& config,
   }
   if (auto users = block.optional("users")) {
     for (auto& [agent, user] : users->members()) {
-      bool known = false;
-      for (const auto& a : config.agents) known = known || a.id == agent || a.extension == agent;
+      const AgentConfig* known = nullptr;
+      for (const auto& a : config.agents)
+        if (a.id == agent || a.extension == agent) known = &a;
       if (!known)
         user.fail("\"" + agent + "\" is not a configured agent id or extension (see $.agents)");
-      c.users[agent] = user.non_empty_text();
+      const std::string crm_user = user.non_empty_text();
+      // Call records name agents by extension: key the map by both.
+      c.users[known->id] = crm_user;
+      c.users[known->extension] = crm_user;
     }
   }
   return c;

@@ -17,6 +17,8 @@ struct CrmCommon {
   std::string token;     // never logged; "" only when the CRM takes none
   // Our agent id (or extension) -> the CRM's user/owner id. Keys must be
   // configured agents: a typo would silently log calls without an owner.
+  // Each entry is keyed by both the agent's id and extension, because call
+  // records name agents by extension.
   std::map<std::string, std::string> users;
 };
 

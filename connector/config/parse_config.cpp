@@ -43,8 +43,8 @@ std::expected<Config, ConfigError> parse_config(std::string_view json_text, cons
   if (!parsed) return std::unexpected(parsed.error());
   try {
     const Node root(*parsed, "$", env);
-    const ObjectReader r = root.object(
-        {"pbx", "agents", "numbers", "crm", "store", "api", "delivery", "log", "policy"});
+    const ObjectReader r = root.object({"pbx", "agents", "numbers", "crm", "store", "api",
+                                        "delivery", "log", "policy", "screen_pop"});
     Config c;
     if (auto n = r.optional("pbx")) c.pbx = parse_pbx_section(*n);
     // numbers before agents: agent extensions are checked against its limits.
@@ -54,6 +54,7 @@ std::expected<Config, ConfigError> parse_config(std::string_view json_text, cons
     if (auto n = r.optional("store")) c.store = parse_store_section(*n);
     c.api = parse_api_section(r.required("api"));
     if (auto n = r.optional("delivery")) c.delivery = parse_delivery_section(*n);
+    if (auto n = r.optional("screen_pop")) c.screen_pop = parse_screen_pop_section(*n);
     if (auto n = r.optional("log")) c.log = parse_log_section(*n);
     if (auto n = r.optional("policy"))
       c.policy = parse_policy_section(*n, c.numbers, c.pbx);

@@ -275,6 +275,21 @@ DeliveryConfig parse_delivery_section(const Node& node) {
   return c;
 }
 
+ScreenPopConfig parse_screen_pop_section(const Node& node) {
+  const ObjectReader r =
+      node.object({"lookup_timeout_ms", "crm_timeout_ms", "cache_ttl_s", "negative_cache_ttl_s",
+                   "history", "lookup_threads", "max_pending_lookups"});
+  ScreenPopConfig c;
+  r.read("lookup_timeout_ms", c.lookup_timeout_ms, 0, 60000);
+  r.read("crm_timeout_ms", c.crm_timeout_ms, 1, kMaxTimeoutMs);
+  r.read("cache_ttl_s", c.cache_ttl_s, 0, 86400);
+  r.read("negative_cache_ttl_s", c.negative_cache_ttl_s, 0, 86400);
+  r.read("history", c.history, 0, 50);
+  r.read("lookup_threads", c.lookup_threads, 1, 32);
+  r.read("max_pending_lookups", c.max_pending_lookups, 1, 100000);
+  return c;
+}
+
 LogConfig parse_log_section(const Node& node) {
   const ObjectReader r = node.object({"level"});
   LogConfig c;

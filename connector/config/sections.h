@@ -14,6 +14,7 @@ NumbersConfig parse_numbers_section(const Node& node);
 StoreConfig parse_store_section(const Node& node);
 ApiConfig parse_api_section(const Node& node);
 DeliveryConfig parse_delivery_section(const Node& node);
+ScreenPopConfig parse_screen_pop_section(const Node& node);
 LogConfig parse_log_section(const Node& node);
 // Needs numbers (home region) and pbx (originate.pbx must name one).
 PolicySettings parse_policy_section(const Node& node, const NumbersConfig& numbers,

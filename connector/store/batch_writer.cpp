@@ -6,6 +6,19 @@
 namespace cti::store {
 namespace {
 
+// The customer's number, for history lookups (see migration 3).
+std::string customer_of(const core::CallRecord& r) {
+  switch (r.direction) {
+    case core::Direction::Inbound:
+      return r.from;
+    case core::Direction::Outbound:
+      return r.to;
+    case core::Direction::Internal:
+      break;
+  }
+  return {};
+}
+
 std::int64_t us(core::Timestamp t) { return core::to_unix_micros(t); }
 
 // A statement reused after a failed transaction still carries the failure;
@@ -27,11 +40,12 @@ BatchWriter::BatchWriter(SQLite::Database& db)
           "VALUES (?, ?, ?, ?, ?)"),
       upsert_call_(db,
                    "INSERT INTO calls(call_id, pbx, started_at, ended_at, direction, agent, "
-                   "record_json, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                   "record_json, updated_at, customer) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
                    "ON CONFLICT(call_id) DO UPDATE SET pbx = excluded.pbx, "
                    "started_at = excluded.started_at, ended_at = excluded.ended_at, "
                    "direction = excluded.direction, agent = excluded.agent, "
-                   "record_json = excluded.record_json, updated_at = excluded.updated_at"),
+                   "record_json = excluded.record_json, updated_at = excluded.updated_at, "
+                   "customer = excluded.customer"),
       // OR IGNORE: the UNIQUE (adapter, idempotency_key) makes a second insert
       // of the same request a no-op, so it is delivered once.
       insert_outbox_(db,
@@ -142,6 +156,7 @@ WriteCounts BatchWriter::write(const WriteBatch& batch, core::Timestamp now) {
     st.bind(6, r.agent);
     st.bind(7, json::to_json(r).dump());
     st.bind(8, us(now));
+    st.bind(9, customer_of(r));
     st.exec();
     ++counts.records;
   }

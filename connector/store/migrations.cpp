@@ -116,8 +116,16 @@ CREATE INDEX spend_at ON spend(at);
     // an adapter runs step by step at delivery time ("crm_log": look the
     // caller up, then log the call; body = the call record). CRM tokens are
     // added when sending, so no secret is ever written to the outbox.
+    // Screen-pop history ("the last calls with this number") needs calls by
+    // the customer's number: inbound `from`, outbound `to`, internal none.
     {3, R"sql(
 ALTER TABLE outbox ADD COLUMN job TEXT NOT NULL DEFAULT '';
+ALTER TABLE calls ADD COLUMN customer TEXT NOT NULL DEFAULT '';
+UPDATE calls SET customer = CASE direction
+  WHEN 'inbound' THEN COALESCE(json_extract(record_json, '$.from'), '')
+  WHEN 'outbound' THEN COALESCE(json_extract(record_json, '$.to'), '')
+  ELSE '' END;
+CREATE INDEX calls_customer ON calls(customer, started_at) WHERE customer <> '';
 )sql"},
 }};
 

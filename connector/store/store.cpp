@@ -250,6 +250,26 @@ std::vector<core::CallRecord> Store::list_calls(std::optional<core::Timestamp> s
   return out;
 }
 
+std::vector<core::CallRecord> Store::calls_with_number(const std::string& number,
+                                                       const std::string& except_call_id,
+                                                       std::size_t limit) {
+  std::vector<core::CallRecord> out;
+  if (number.empty()) return out;
+  std::lock_guard lk(impl_->read_mu);
+  SQLite::Statement q(*impl_->read_db,
+                      "SELECT record_json FROM calls INDEXED BY calls_customer "
+                      "WHERE customer = ? AND customer <> '' AND call_id <> ? "
+                      "ORDER BY started_at DESC LIMIT ?");
+  q.bind(1, number);
+  q.bind(2, except_call_id);
+  q.bind(3, static_cast<std::int64_t>(std::min<std::size_t>(limit, INT64_MAX)));
+  while (q.executeStep()) {
+    auto j = nlohmann::json::parse(q.getColumn(0).getString(), nullptr, false);
+    if (auto r = json::record_from_json(j)) out.push_back(std::move(*r));
+  }
+  return out;
+}
+
 std::optional<core::CallRecord> Store::get_call(const std::string& call_id) {
   std::lock_guard lk(impl_->read_mu);
   SQLite::Statement q(*impl_->read_db, "SELECT record_json FROM calls WHERE call_id = ?");
@@ -392,14 +412,13 @@ std::vector<ClaimedDelivery> Store::claim_due(core::Timestamp now, std::size_t l
   std::vector<ClaimedDelivery> out;
   if (limit == 0) return out;
   std::lock_guard lk(impl_->read_mu);
-  SQLite::Statement q(
-      *impl_->read_db,
-      std::string("SELECT o.id, o.adapter, o.call_id, o.seq, o.event_id, "
-                  "o.idempotency_key, o.method, o.url, o.headers_json, o.body, "
-                  "o.content_type, o.attempts, o.created_at, o.job FROM outbox o "
-                  "INDEXED BY outbox_due "
-                  "WHERE o.next_attempt_at <= ? AND ") +
-          kHeadCondition + " ORDER BY o.next_attempt_at, o.id");
+  SQLite::Statement q(*impl_->read_db,
+                      std::string("SELECT o.id, o.adapter, o.call_id, o.seq, o.event_id, "
+                                  "o.idempotency_key, o.method, o.url, o.headers_json, o.body, "
+                                  "o.content_type, o.attempts, o.created_at, o.job FROM outbox o "
+                                  "INDEXED BY outbox_due "
+                                  "WHERE o.next_attempt_at <= ? AND ") +
+                          kHeadCondition + " ORDER BY o.next_attempt_at, o.id");
   q.bind(1, us(now));
   // No LIMIT in SQL: busy calls are skipped here, and stepping stops early.
   while (out.size() < limit && q.executeStep()) {

@@ -49,6 +49,11 @@ class Store {
   // Newest first by started_at; `since` keeps started_at >= since.
   std::vector<core::CallRecord> list_calls(std::optional<core::Timestamp> since, std::size_t limit);
   std::optional<core::CallRecord> get_call(const std::string& call_id);
+  // The latest calls with this customer number (inbound from / outbound to),
+  // newest first, leaving out `except_call_id` (the call ringing now).
+  std::vector<core::CallRecord> calls_with_number(const std::string& number,
+                                                  const std::string& except_call_id,
+                                                  std::size_t limit);
   std::vector<core::CallEvent> list_events(const std::string& call_id);  // by seq
   // state: "dead", "pending", "delivered", "" = all. Newest id first.
   std::vector<DeliveryRow> list_deliveries(std::string_view state, std::size_t limit);

@@ -104,3 +104,24 @@ TEST(HubspotConfig, TokenNeverAppearsInErrors) {
 
 }  // namespace
 }  // namespace cti::config
+
+namespace cti::config {
+namespace {
+
+TEST(HubspotConfig, UsersKeyedByAgentIdMatchRecordsThatNameTheExtension) {
+  auto c = testing::parse(with_hubspot(hubspot_block()), env_with_token());
+  ASSERT_TRUE(c) << c.error().to_string();
+  core::CallRecord r;
+  r.call_id = "c-1";
+  r.direction = core::Direction::Inbound;
+  r.from = "+34912345678";
+  r.to = "+34930000000";
+  r.agent = "1001";  // ana's extension: records name agents this way
+  r.disposition = core::Disposition::Answered;
+  const auto req = c->crm_adapters[0].adapter->log_call(r, std::nullopt);
+  ASSERT_TRUE(req);
+  EXPECT_EQ(nlohmann::json::parse(req->body)["properties"]["hubspot_owner_id"], "75001");
+}
+
+}  // namespace
+}  // namespace cti::config
