@@ -99,8 +99,7 @@ std::vector<Person> parse_search(const core::HttpResponse& answer) {
 }
 
 // From a persons-list answer: the id with the latest update_time and that time.
-std::optional<std::pair<std::string, std::string>> latest_update(
-    const core::HttpResponse& answer) {
+std::optional<std::pair<std::string, std::string>> latest_update(const core::HttpResponse& answer) {
   const json doc = json::parse(answer.body, nullptr, false);
   if (!doc.is_object() || !doc.contains("data") || !doc["data"].is_array()) return std::nullopt;
   std::optional<std::pair<std::string, std::string>> best;
@@ -195,13 +194,13 @@ std::string PipedriveAdapter::log_idempotency_key(const std::string& call_id) co
 
 core::HttpRequest PipedriveAdapter::search_persons(const std::string& term) const {
   // `fields` is one enum value in the spec (a comma list is rejected).
-  return request("GET", "/api/v2/persons/search" + query_string({
-                                                       {"term", term},
-                                                       {"fields", "phone"},
-                                                       {"exact_match", "true"},
-                                                       {"limit", std::to_string(
-                                                                     options_.lookup_limit)},
-                                                   }));
+  return request("GET",
+                 "/api/v2/persons/search" + query_string({
+                                                {"term", term},
+                                                {"fields", "phone"},
+                                                {"exact_match", "true"},
+                                                {"limit", std::to_string(options_.lookup_limit)},
+                                            }));
 }
 
 core::HttpRequest PipedriveAdapter::persons_by_update_time(
@@ -291,8 +290,7 @@ std::optional<core::HttpRequest> PipedriveAdapter::log_call(
   if (contact && contact->ambiguous)
     lines.push_back("contact_matches: " + std::to_string(contact->matches));
   std::string note = "<p>";
-  for (std::size_t i = 0; i < lines.size(); ++i)
-    note += (i ? "<br>" : "") + html_escape(lines[i]);
+  for (std::size_t i = 0; i < lines.size(); ++i) note += (i ? "<br>" : "") + html_escape(lines[i]);
   note += "</p>";
 
   // Outbound `from` is the agent's extension; the callee saw the presented id.

@@ -9,8 +9,8 @@
 namespace cti::adapters {
 
 std::string parse_pipedrive_crm(const config::Node& block, config::Config& out) {
-  const config::ObjectReader r = block.object({"type", "name", "base_url", "token", "users",
-                                               "app_url", "default_region", "lookup_limit"});
+  const config::ObjectReader r = block.object(
+      {"type", "name", "base_url", "token", "users", "app_url", "default_region", "lookup_limit"});
   // No default base URL: each account has its own company domain (decisions.md).
   const config::CrmCommon common = config::read_crm_common(r, out, "");
   PipedriveOptions o;

@@ -301,9 +301,8 @@ Step ZohoAdapter::log_step(const core::CallRecord& record, std::span<const Excha
   // The call log answered 2xx: Zoho reports a refused record inside the body.
   if (step.is(Step::Kind::Done) && rest.back().request.method == "POST") {
     const json doc = json::parse(last.body, nullptr, false);
-    if (doc.is_object() && doc.contains("data") && doc["data"].is_array() &&
-        !doc["data"].empty() && doc["data"][0].is_object() &&
-        string_at(doc["data"][0], "status") == "error") {
+    if (doc.is_object() && doc.contains("data") && doc["data"].is_array() && !doc["data"].empty() &&
+        doc["data"][0].is_object() && string_at(doc["data"][0], "status") == "error") {
       return Step::fail("call log: " + describe_answer(last));
     }
   }

@@ -35,9 +35,9 @@ std::string parse_zoho_crm(const config::Node& block, config::Config& out) {
   if (auto results = r.optional("call_results")) {
     for (const auto& [disposition, value] : results->members()) {
       bool known = false;
-      for (const auto d : {core::Disposition::Answered, core::Disposition::Missed,
-                           core::Disposition::Busy, core::Disposition::Failed,
-                           core::Disposition::Abandoned, core::Disposition::Voicemail})
+      for (const auto d :
+           {core::Disposition::Answered, core::Disposition::Missed, core::Disposition::Busy,
+            core::Disposition::Failed, core::Disposition::Abandoned, core::Disposition::Voicemail})
         known = known || core::to_string(d) == disposition;
       if (!known)
         value.fail("\"" + disposition +

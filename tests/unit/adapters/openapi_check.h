@@ -74,8 +74,7 @@ inline std::map<std::string, std::string> query_of(const std::string& url) {
   auto decode = [](std::string_view s) {
     std::string d;
     for (std::size_t i = 0; i < s.size(); ++i) {
-      if (s[i] == '%' && i + 2 < s.size() && hex_digit(s[i + 1]) >= 0 &&
-          hex_digit(s[i + 2]) >= 0) {
+      if (s[i] == '%' && i + 2 < s.size() && hex_digit(s[i + 1]) >= 0 && hex_digit(s[i + 2]) >= 0) {
         d += static_cast<char>(hex_digit(s[i + 1]) * 16 + hex_digit(s[i + 2]));
         i += 2;
       } else {

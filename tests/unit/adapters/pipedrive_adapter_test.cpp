@@ -120,8 +120,7 @@ TEST(PipedriveLogCall, EveryDispositionAndDirection) {
       EXPECT_EQ(req->idempotency_key, "pd:c-42:call");
 
       const json body = json::parse(req->body);
-      EXPECT_EQ(openapi::check_body(operation("POST /callLogs"), body),
-                std::vector<std::string>{});
+      EXPECT_EQ(openapi::check_body(operation("POST /callLogs"), body), std::vector<std::string>{});
       const bool in = e.direction == core::Direction::Inbound;
       EXPECT_EQ(body.at("outcome"), e.outcome);
       const bool talked = e.disposition == core::Disposition::Answered ||
@@ -149,7 +148,7 @@ TEST(PipedriveLogCall, EveryDispositionAndDirection) {
 
 TEST(PipedriveLogCall, OutcomesAreInTheSpecEnum) {
   const json& values = operation("POST /callLogs")["requestBody"]["content"]["application/json"]
-                                                   ["schema"]["properties"]["outcome"]["enum"];
+                                                  ["schema"]["properties"]["outcome"]["enum"];
   const std::set<std::string> allowed(values.begin(), values.end());
   EXPECT_EQ(allowed.size(), 6u);
   for (const Expected& e : kTable)
@@ -159,9 +158,8 @@ TEST(PipedriveLogCall, OutcomesAreInTheSpecEnum) {
 
 TEST(PipedriveLogCall, FailedToAnInvalidNumberIsWrongNumber) {
   for (const int cause : {1, 28}) {
-    EXPECT_STREQ(
-        pipedrive::outcome(core::Disposition::Failed, core::Direction::Outbound, cause),
-        "wrong_number");
+    EXPECT_STREQ(pipedrive::outcome(core::Disposition::Failed, core::Direction::Outbound, cause),
+                 "wrong_number");
   }
   EXPECT_STREQ(pipedrive::outcome(core::Disposition::Failed, core::Direction::Outbound, 34),
                "no_answer");
@@ -235,8 +233,7 @@ TEST(PipedriveLogCall, EveryGoldenCustomerRecordGivesASpecValidCallLog) {
       }
       ASSERT_TRUE(req);
       const json body = json::parse(req->body);
-      EXPECT_EQ(openapi::check_body(operation("POST /callLogs"), body),
-                std::vector<std::string>{});
+      EXPECT_EQ(openapi::check_body(operation("POST /callLogs"), body), std::vector<std::string>{});
       EXPECT_EQ(body["duration"], std::to_string(std::llround(r->talk_s)));
       EXPECT_EQ(body["start_time"], j["started_at"]);
       ++logged;
@@ -433,7 +430,8 @@ TEST(PipedriveLookup, AppLinkOnlyForACompanyDomainOrWhenConfigured) {
       {"https://acme.pipedrive.com/", "", "https://acme.pipedrive.com/person/5"},
       {"https://api.pipedrive.com", "", ""},
       {"http://127.0.0.1:4010", "", ""},
-      {"http://127.0.0.1:4010", "https://acme.pipedrive.com/", "https://acme.pipedrive.com/person/5"},
+      {"http://127.0.0.1:4010", "https://acme.pipedrive.com/",
+       "https://acme.pipedrive.com/person/5"},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.base_url);
@@ -571,9 +569,9 @@ TEST(PipedriveSpecChecker, RejectsWhatTheSpecRejects) {
                                  "&exact_match=yes&api_token=t")
                 .size(),
             3u);
-  EXPECT_EQ(openapi::check_query(operation("GET /persons/search"), "https://x/s?fields=phone")
-                .size(),
-            1u);  // term is required
+  EXPECT_EQ(
+      openapi::check_query(operation("GET /persons/search"), "https://x/s?fields=phone").size(),
+      1u);  // term is required
 }
 
 }  // namespace
