@@ -49,7 +49,7 @@ core::CallRecord record(core::Direction direction, core::Disposition disposition
   if (!in) r.caller_id_presented = "+34930000000";
   r.to = in ? "+34930000000" : "+34912345678";
   r.agent = std::move(agent);
-  r.started_at = core::from_unix_micros(1795879455'442000);  // 2026-11-28T14:04:15.442Z
+  r.started_at = core::from_unix_micros(1795879455'442000);  // 2026-11-28T15:24:15.442Z
   const bool answered =
       disposition == core::Disposition::Answered || disposition == core::Disposition::Voicemail;
   if (answered) r.answered_at = r.started_at + std::chrono::seconds(5);
@@ -126,8 +126,8 @@ TEST(PipedriveLogCall, EveryDispositionAndDirection) {
       const bool talked = e.disposition == core::Disposition::Answered ||
                           e.disposition == core::Disposition::Voicemail;
       EXPECT_EQ(body.at("duration"), talked ? "125" : "0");
-      EXPECT_EQ(body.at("start_time"), "2026-11-28T14:04:15.442Z");
-      EXPECT_EQ(body.at("end_time"), "2026-11-28T14:06:25.442Z");
+      EXPECT_EQ(body.at("start_time"), "2026-11-28T15:24:15.442Z");
+      EXPECT_EQ(body.at("end_time"), "2026-11-28T15:26:25.442Z");
       EXPECT_EQ(body.at("from_phone_number"), in ? "+34912345678" : "+34930000000");
       EXPECT_EQ(body.at("to_phone_number"), r.to);
       EXPECT_EQ(body.at("subject"),
@@ -516,7 +516,7 @@ TEST(PipedriveLogStep, RetryLooksForTheCallFirstAndStopsWhenAlreadyLogged) {
   EXPECT_EQ(openapi::check_query(operation("GET /activities"), s.request.url),
             std::vector<std::string>{});
   auto q = openapi::query_of(s.request.url);
-  EXPECT_EQ(q["updated_since"], "2026-11-28T14:04:15Z");
+  EXPECT_EQ(q["updated_since"], "2026-11-28T15:24:15Z");
   EXPECT_EQ(q["owner_id"], "777001");
   EXPECT_EQ(q["sort_by"], "update_time");
 
@@ -561,8 +561,8 @@ TEST(PipedriveSpecChecker, RejectsWhatTheSpecRejects) {
   // a string, an unknown outcome, a non-RFC 3339 time, bad query parameters.
   const auto errors = openapi::check_body(
       operation("POST /callLogs"),
-      json::parse(R"({"outcome":"answered","duration":125,"start_time":"2026-11-28 14:04:15",
-                      "end_time":"2026-11-28T14:06:25Z"})"));
+      json::parse(R"({"outcome":"answered","duration":125,"start_time":"2026-11-28 15:24:15",
+                      "end_time":"2026-11-28T15:26:25Z"})"));
   EXPECT_EQ(errors.size(), 4u) << json(errors).dump();
   EXPECT_EQ(openapi::check_query(operation("GET /persons/search"),
                                  "https://x/api/v2/persons/search?term=1&fields=phone,email"

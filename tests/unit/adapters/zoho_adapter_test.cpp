@@ -41,7 +41,7 @@ core::CallRecord record(core::Direction direction, core::Disposition disposition
   if (!in) r.caller_id_presented = "+34930000000";
   r.to = in ? "+34930000000" : "+34912345678";
   r.agent = std::move(agent);
-  r.started_at = core::from_unix_micros(1795879455'442000);  // 2026-11-28T14:04:15.442Z
+  r.started_at = core::from_unix_micros(1795879455'442000);  // 2026-11-28T15:24:15.442Z
   const bool answered =
       disposition == core::Disposition::Answered || disposition == core::Disposition::Voicemail;
   if (answered) r.answered_at = r.started_at + std::chrono::seconds(5);
@@ -158,7 +158,7 @@ TEST(ZohoLogCall, EveryDispositionAndDirection) {
       const json& c = doc["data"][0];
       const bool in = e.direction == core::Direction::Inbound;
       EXPECT_EQ(c["Call_Type"], e.call_type);
-      EXPECT_EQ(c["Call_Start_Time"], "2026-11-28T14:04:15+00:00");
+      EXPECT_EQ(c["Call_Start_Time"], "2026-11-28T15:24:15+00:00");
       if (e.duration) {
         EXPECT_EQ(c["Call_Duration"], e.duration);
       } else {
@@ -278,7 +278,7 @@ TEST(ZohoLogCall, EveryGoldenCustomerRecordGivesAValidCall) {
 
 TEST(ZohoCallChecker, RejectsWhatTheReferenceRejects) {
   EXPECT_EQ(check_call(json::parse(R"({"data":[{"Subject":"x","Call_Type":"Incoming",
-      "Call_Start_Time":"2026-11-28T14:04:15Z","Call_Duration":"125",
+      "Call_Start_Time":"2026-11-28T15:24:15Z","Call_Duration":"125",
       "What_Id":{"id":"1"},"Owner":{"id":5}}]})"))
                 .size(),
             5u);
@@ -543,15 +543,16 @@ TEST(ZohoLogStep, RetrySearchesTheCallIdFieldWhenConfigured) {
   EXPECT_EQ(openapi::query_of(s.request.url)["criteria"],
             R"((CTI_Call_ID:equals:main-1795879455.442\(x\)))");
   EXPECT_FALSE(openapi::query_of(s.request.url).contains("word"));
-  done.push_back({s.request, answer(200, R"({"data":[{"id":"7","CTI_Call_ID":"main-1795879455.442(x)"}]
-})")});
+  done.push_back(
+      {s.request,
+       answer(200, R"j({"data":[{"id":"7","CTI_Call_ID":"main-1795879455.442(x)"}]})j")});
   EXPECT_TRUE(adapter.log_step(r, done, 2).is(Step::Kind::Done));
-done.back().response = answer(401, "");
-EXPECT_TRUE(adapter.log_step(r, done, 2).is(Step::Kind::Fail));
-done.back().response = answer(429, "", {{"Retry-After", "3"}});
-s = adapter.log_step(r, done, 2);
-ASSERT_TRUE(s.is(Step::Kind::Retry));
-EXPECT_EQ(s.retry_after, std::chrono::seconds(3));
+  done.back().response = answer(401, "");
+  EXPECT_TRUE(adapter.log_step(r, done, 2).is(Step::Kind::Fail));
+  done.back().response = answer(429, "", {{"Retry-After", "3"}});
+  s = adapter.log_step(r, done, 2);
+  ASSERT_TRUE(s.is(Step::Kind::Retry));
+  EXPECT_EQ(s.retry_after, std::chrono::seconds(3));
 }
 
 }  // namespace
