@@ -1,0 +1,18 @@
+#pragma once
+// Query strings for CRMs whose lookups are GET requests (Pipedrive, Zoho).
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace cti::adapters {
+
+// RFC 3986 percent-encoding of a query value: everything but the unreserved
+// characters (A-Z a-z 0-9 - . _ ~) is encoded, so "+34..." becomes "%2B34..."
+// (a raw '+' would reach the CRM as a space).
+std::string percent_encode(std::string_view text);
+
+// "?k1=v1&k2=v2" with every key and value encoded; "" when `params` is empty.
+std::string query_string(const std::vector<std::pair<std::string, std::string>>& params);
+
+}  // namespace cti::adapters

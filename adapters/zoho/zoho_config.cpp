@@ -1,0 +1,55 @@
+#include "adapters/zoho/zoho_config.h"
+
+#include "adapters/zoho/zoho_adapter.h"
+#include "connector/config/crm_common.h"
+#include "connector/config/validators.h"
+
+namespace cti::adapters {
+
+std::string parse_zoho_crm(const config::Node& block, config::Config& out) {
+  const config::ObjectReader r =
+      block.object({"type", "name", "base_url", "data_centre", "token", "users", "app_url",
+                    "call_results", "call_id_field", "lookup_limit"});
+  // The data centre picks the vendor URL; base_url (tests, the token's
+  // api_domain) names it directly. Both at once would be ambiguous.
+  std::string default_url = "https://www.zohoapis.com";
+  if (auto dc = r.optional("data_centre")) {
+    if (r.optional("base_url")) dc->fail("give either base_url or data_centre, not both");
+    const auto url = zoho::data_centre_url(dc->non_empty_text());
+    if (!url)
+      dc->fail("expected one of \"com\", \"eu\", \"in\", \"com.au\", \"jp\", \"ca\", \"sa\", got " +
+               dc->describe());
+    default_url = *url;
+  }
+  const config::CrmCommon common = config::read_crm_common(r, out, default_url);
+  ZohoOptions o;
+  o.name = common.name;
+  o.base_url = common.base_url;
+  o.token = common.token;
+  o.users = common.users;
+  if (auto app = r.optional("app_url")) {
+    o.app_url = app->non_empty_text();
+    if (!config::is_http_url(o.app_url))
+      app->fail("expected an http:// or https:// URL with a host, got " + app->describe());
+  }
+  if (auto results = r.optional("call_results")) {
+    for (const auto& [disposition, value] : results->members()) {
+      bool known = false;
+      for (const auto d :
+           {core::Disposition::Answered, core::Disposition::Missed, core::Disposition::Busy,
+            core::Disposition::Failed, core::Disposition::Abandoned, core::Disposition::Voicemail})
+        known = known || core::to_string(d) == disposition;
+      if (!known)
+        value.fail("\"" + disposition +
+                   "\" is not a disposition (answered, missed, busy, failed, abandoned, "
+                   "voicemail)");
+      o.call_results[disposition] = value.non_empty_text();
+    }
+  }
+  r.read("call_id_field", o.call_id_field);
+  r.read("lookup_limit", o.lookup_limit, 1, 200);
+  config::add_crm_adapter(out, "zoho", std::make_shared<ZohoAdapter>(std::move(o)));
+  return common.name;
+}
+
+}  // namespace cti::adapters

@@ -1,0 +1,559 @@
+// Zoho adapter: record -> request, response -> contact, table-driven over
+// every disposition and direction. Zoho's description (zoho/crm-oas record.json)
+// is generic ({module_api_name}, records are free maps), so the Calls fields,
+// Call_Type values and the Call_Duration format are checked against
+// crm-apis.md §4/§9 by hand; the search query against the parameters both
+// record.json and module_search.json declare (module_search requires per_page).
+#include "adapters/zoho/zoho_adapter.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <set>
+
+#include "connector/core/time.h"
+#include "connector/json/call_json.h"
+#include "openapi_check.h"
+
+namespace cti::adapters {
+namespace {
+
+using nlohmann::json;
+
+ZohoOptions options() {
+  ZohoOptions o;
+  o.name = "zc";
+  o.token = "1000.zoho-secret";
+  o.users = {{"1001", "5725767000000411001"}, {"ana", "5725767000000411002"}};
+  return o;
+}
+
+core::CallRecord record(core::Direction direction, core::Disposition disposition,
+                        std::string agent) {
+  core::CallRecord r;
+  r.call_id = "c-42";
+  r.direction = direction;
+  const bool in = direction != core::Direction::Outbound;
+  r.from = in ? "+34912345678" : "1001";
+  if (!in) r.caller_id_presented = "+34930000000";
+  r.to = in ? "+34930000000" : "+34912345678";
+  r.agent = std::move(agent);
+  r.started_at = core::from_unix_micros(1795879455'442000);  // 2026-11-28T15:24:15.442Z
+  const bool answered =
+      disposition == core::Disposition::Answered || disposition == core::Disposition::Voicemail;
+  if (answered) r.answered_at = r.started_at + std::chrono::seconds(5);
+  r.ended_at = r.started_at + std::chrono::seconds(130);
+  r.ring_s = 5;
+  r.talk_s = answered ? 125.0 : 0.0;
+  r.disposition = disposition;
+  return r;
+}
+
+std::string header(const core::HttpRequest& req, const std::string& name) {
+  for (const auto& [k, v] : req.headers)
+    if (k == name) return v;
+  return {};
+}
+
+std::string path_of(const std::string& url) { return url.substr(0, url.find('?')); }
+
+core::HttpResponse answer(int status, std::string body,
+                          std::vector<std::pair<std::string, std::string>> headers = {}) {
+  core::HttpResponse r;
+  r.status = status;
+  r.body = std::move(body);
+  r.headers = std::move(headers);
+  return r;
+}
+
+// The search parameters of zoho/crm-oas v8 module_search.json (per_page
+// required there) — the union with record.json's, which are all optional.
+const json& search_operation() {
+  static const json op = json::parse(R"({"parameters":[
+    {"name":"criteria","in":"query","schema":{"type":"string"}},
+    {"name":"email","in":"query","schema":{"type":"string"}},
+    {"name":"phone","in":"query","schema":{"type":"string"}},
+    {"name":"word","in":"query","schema":{"type":"string"}},
+    {"name":"converted","in":"query","schema":{"type":"string","enum":["true","false","both"]}},
+    {"name":"approved","in":"query","schema":{"type":"string"}},
+    {"name":"page","in":"query","schema":{"type":"integer"}},
+    {"name":"per_page","in":"query","required":true,"schema":{"type":"integer"}},
+    {"name":"fields","in":"query","schema":{"type":"string"}},
+    {"name":"cvid","in":"query","schema":{"type":"string"}},
+    {"name":"type","in":"query","schema":{"type":"string"}}]})");
+  return op;
+}
+
+// One Calls record as crm-apis.md §4 describes it; the problems found.
+std::vector<std::string> check_call(const json& doc) {
+  std::vector<std::string> errors;
+  if (!doc.is_object() || !doc.contains("data") || !doc["data"].is_array() ||
+      doc["data"].size() != 1 || !doc["data"][0].is_object())
+    return {"body: expected {\"data\":[one record]}"};
+  const json& c = doc["data"][0];
+  static const std::set<std::string> types{"Inbound", "Outbound", "Missed"};
+  if (!c.contains("Call_Type") || !types.contains(c["Call_Type"].get<std::string>()))
+    errors.push_back("Call_Type not Inbound/Outbound/Missed");
+  static const std::regex start(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d)");
+  if (!c.contains("Call_Start_Time") ||
+      !std::regex_match(c["Call_Start_Time"].get<std::string>(), start))
+    errors.push_back("Call_Start_Time not ISO-8601 with offset");
+  static const std::regex duration(R"(\d{2,}:[0-5]\d)");
+  if (c.value("Call_Type", "") != "Missed" &&
+      (!c.contains("Call_Duration") ||
+       !std::regex_match(c["Call_Duration"].get<std::string>(), duration)))
+    errors.push_back("Call_Duration not mm:ss on a completed call");
+  if (!c.contains("Subject") || !c["Subject"].is_string()) errors.push_back("Subject missing");
+  for (const char* lookup : {"Who_Id", "What_Id", "Owner"})
+    if (c.contains(lookup) && !(c[lookup].is_object() && c[lookup]["id"].is_string()))
+      errors.push_back(std::string(lookup) + " not {\"id\": string}");
+  if (c.contains("What_Id") != c.contains("$se_module"))
+    errors.push_back("What_Id needs $se_module");
+  return errors;
+}
+
+// --- call log: every disposition x direction x owner mapped/unmapped
+
+struct Expected {
+  core::Disposition disposition;
+  core::Direction direction;
+  const char* call_type;
+  const char* duration;  // nullptr: none (Missed)
+};
+
+const Expected kTable[] = {
+    {core::Disposition::Answered, core::Direction::Inbound, "Inbound", "02:05"},
+    {core::Disposition::Answered, core::Direction::Outbound, "Outbound", "02:05"},
+    {core::Disposition::Missed, core::Direction::Inbound, "Missed", nullptr},
+    {core::Disposition::Missed, core::Direction::Outbound, "Outbound", "00:00"},
+    {core::Disposition::Busy, core::Direction::Inbound, "Inbound", "00:00"},
+    {core::Disposition::Busy, core::Direction::Outbound, "Outbound", "00:00"},
+    {core::Disposition::Failed, core::Direction::Inbound, "Inbound", "00:00"},
+    {core::Disposition::Failed, core::Direction::Outbound, "Outbound", "00:00"},
+    {core::Disposition::Abandoned, core::Direction::Inbound, "Missed", nullptr},
+    {core::Disposition::Abandoned, core::Direction::Outbound, "Outbound", "00:00"},
+    {core::Disposition::Voicemail, core::Direction::Inbound, "Missed", nullptr},
+    {core::Disposition::Voicemail, core::Direction::Outbound, "Outbound", "02:05"},
+};
+
+TEST(ZohoLogCall, EveryDispositionAndDirection) {
+  const ZohoAdapter adapter(options());
+  for (const Expected& e : kTable) {
+    for (const bool mapped : {true, false}) {
+      SCOPED_TRACE(std::string(core::to_string(e.disposition)) + " " +
+                   std::string(core::to_string(e.direction)) + (mapped ? " mapped" : " unmapped"));
+      const auto r = record(e.direction, e.disposition, mapped ? "1001" : "1099");
+      const auto req = adapter.log_call(r, std::nullopt);
+      ASSERT_TRUE(req);
+      EXPECT_EQ(req->method, "POST");
+      EXPECT_EQ(req->url, "https://www.zohoapis.com/crm/v8/Calls");
+      EXPECT_EQ(header(*req, "Authorization"), "Zoho-oauthtoken 1000.zoho-secret");
+      EXPECT_EQ(req->idempotency_key, "zc:c-42:call");
+      const json doc = json::parse(req->body);
+      EXPECT_EQ(check_call(doc), std::vector<std::string>{});
+      EXPECT_FALSE(doc.contains("trigger"));
+      const json& c = doc["data"][0];
+      const bool in = e.direction == core::Direction::Inbound;
+      EXPECT_EQ(c["Call_Type"], e.call_type);
+      EXPECT_EQ(c["Call_Start_Time"], "2026-11-28T15:24:15+00:00");
+      if (e.duration) {
+        EXPECT_EQ(c["Call_Duration"], e.duration);
+      } else {
+        EXPECT_FALSE(c.contains("Call_Duration"));
+      }
+      EXPECT_EQ(c["Subject"],
+                in ? "Inbound call from +34912345678" : "Outbound call to +34912345678");
+      const std::string text = c["Description"];
+      EXPECT_TRUE(text.starts_with("cti_call_id: c-42\n")) << text;
+      EXPECT_NE(text.find("disposition: " + std::string(core::to_string(e.disposition)) + "\n"),
+                std::string::npos);
+      EXPECT_NE(text.find(in ? "from: +34912345678\n" : "from: +34930000000\n"), std::string::npos);
+      if (mapped) {
+        EXPECT_EQ(c["Owner"], json::parse(R"({"id":"5725767000000411001"})"));
+      } else {
+        EXPECT_FALSE(c.contains("Owner"));
+      }
+      EXPECT_FALSE(c.contains("Who_Id"));
+      EXPECT_FALSE(c.contains("What_Id"));
+      EXPECT_FALSE(c.contains("Call_Result"));  // none configured
+    }
+  }
+}
+
+TEST(ZohoLogCall, DurationIsMinutesAndSeconds) {
+  EXPECT_EQ(zoho::call_duration(0), "00:00");
+  EXPECT_EQ(zoho::call_duration(9.4), "00:09");
+  EXPECT_EQ(zoho::call_duration(59.6), "01:00");
+  EXPECT_EQ(zoho::call_duration(125), "02:05");
+  EXPECT_EQ(zoho::call_duration(3725), "62:05");  // minutes are not wrapped into hours
+  EXPECT_EQ(zoho::call_duration(-3), "00:00");
+}
+
+TEST(ZohoLogCall, ContactIsWhoIdLeadIsWhatIdWithModule) {
+  const ZohoAdapter adapter(options());
+  const auto r = record(core::Direction::Inbound, core::Disposition::Answered, "ana");
+  Contact c;
+  c.crm = "zc";
+  c.id = "5725767000000222001";
+  c.kind = "contact";
+  json call = json::parse(adapter.log_call(r, c)->body)["data"][0];
+  EXPECT_EQ(call["Who_Id"], json::parse(R"({"id":"5725767000000222001"})"));
+  EXPECT_FALSE(call.contains("What_Id"));
+  EXPECT_FALSE(call.contains("$se_module"));
+  EXPECT_EQ(call["Owner"]["id"], "5725767000000411002");
+
+  c.kind = "lead";
+  c.ambiguous = true;
+  c.matches = 2;
+  const json doc = json::parse(adapter.log_call(r, c)->body);
+  EXPECT_EQ(check_call(doc), std::vector<std::string>{});
+  call = doc["data"][0];
+  EXPECT_FALSE(call.contains("Who_Id"));
+  EXPECT_EQ(call["What_Id"], json::parse(R"({"id":"5725767000000222001"})"));
+  EXPECT_EQ(call["$se_module"], "Leads");
+  EXPECT_NE(call["Description"].get<std::string>().find("contact_matches: 2\n"), std::string::npos);
+}
+
+TEST(ZohoLogCall, CallResultAndCallIdFieldWhenConfigured) {
+  auto o = options();
+  o.call_results = {{"busy", "No response/Busy"}};
+  o.call_id_field = "CTI_Call_ID";
+  o.base_url = "https://www.zohoapis.eu/";
+  const ZohoAdapter adapter(o);
+  auto req = adapter.log_call(record(core::Direction::Outbound, core::Disposition::Busy, ""),
+                              std::nullopt);
+  EXPECT_EQ(req->url, "https://www.zohoapis.eu/crm/v8/Calls");
+  json call = json::parse(req->body)["data"][0];
+  EXPECT_EQ(call["Call_Result"], "No response/Busy");
+  EXPECT_EQ(call["CTI_Call_ID"], "c-42");
+  call =
+      json::parse(adapter
+                      .log_call(record(core::Direction::Outbound, core::Disposition::Answered, ""),
+                                std::nullopt)
+                      ->body)["data"][0];
+  EXPECT_FALSE(call.contains("Call_Result"));
+}
+
+TEST(ZohoLogCall, LiveInternalAndConsultationCallsAreNotLogged) {
+  const ZohoAdapter adapter(options());
+  EXPECT_TRUE(adapter.logs_calls());
+  auto live = record(core::Direction::Inbound, core::Disposition::Answered, "1001");
+  live.disposition.reset();
+  EXPECT_FALSE(adapter.log_call(live, std::nullopt));
+  auto internal = record(core::Direction::Inbound, core::Disposition::Answered, "1001");
+  internal.direction = core::Direction::Internal;
+  EXPECT_FALSE(adapter.log_call(internal, std::nullopt));
+  auto consultation = record(core::Direction::Inbound, core::Disposition::Answered, "1001");
+  consultation.parent_call_id = "c-41";
+  EXPECT_FALSE(adapter.log_call(consultation, std::nullopt));
+}
+
+TEST(ZohoLogCall, EveryGoldenCustomerRecordGivesAValidCall) {
+  const ZohoAdapter adapter(options());
+  int logged = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(CTI_GOLDEN)) {
+    if (entry.path().extension() != ".json") continue;
+    std::ifstream in(entry.path());
+    const json golden = json::parse(in);
+    for (const json& j : golden.value("records", json::array())) {
+      SCOPED_TRACE(entry.path().filename().string() + " " + j.value("call_id", ""));
+      const auto r = cti::json::record_from_json(j);
+      ASSERT_TRUE(r);
+      const auto req = adapter.log_call(*r, std::nullopt);
+      if (r->direction == core::Direction::Internal || !r->parent_call_id.empty() ||
+          !r->disposition) {
+        EXPECT_FALSE(req);
+        continue;
+      }
+      ASSERT_TRUE(req);
+      EXPECT_EQ(check_call(json::parse(req->body)), std::vector<std::string>{});
+      ++logged;
+    }
+  }
+  EXPECT_GE(logged, 10);
+}
+
+TEST(ZohoCallChecker, RejectsWhatTheReferenceRejects) {
+  EXPECT_EQ(check_call(json::parse(R"({"data":[{"Subject":"x","Call_Type":"Incoming",
+      "Call_Start_Time":"2026-11-28T15:24:15Z","Call_Duration":"125",
+      "What_Id":{"id":"1"},"Owner":{"id":5}}]})"))
+                .size(),
+            5u);
+}
+
+// --- lookup
+
+const core::PhoneNumber kCaller = core::PhoneNumber::parse("+34912345678", "ES");
+
+TEST(ZohoLookup, SearchesContactsThenLeadsAnd204IsNoMatch) {
+  const ZohoAdapter adapter(options());
+  std::vector<Exchange> done;
+  Step s = adapter.lookup_step(kCaller, done);
+  ASSERT_TRUE(s.is(Step::Kind::Send));
+  EXPECT_EQ(s.request.method, "GET");
+  EXPECT_EQ(path_of(s.request.url), "https://www.zohoapis.com/crm/v8/Contacts/search");
+  EXPECT_EQ(header(s.request, "Authorization"), "Zoho-oauthtoken 1000.zoho-secret");
+  EXPECT_EQ(openapi::check_query(search_operation(), s.request.url), std::vector<std::string>{});
+  EXPECT_NE(s.request.url.find("phone=%2B34912345678"), std::string::npos);
+  EXPECT_EQ(openapi::query_of(s.request.url)["per_page"], "10");
+
+  done.push_back({s.request, answer(204, "")});
+  s = adapter.lookup_step(kCaller, done);
+  ASSERT_TRUE(s.is(Step::Kind::Send));
+  EXPECT_EQ(path_of(s.request.url), "https://www.zohoapis.com/crm/v8/Leads/search");
+  EXPECT_EQ(openapi::check_query(search_operation(), s.request.url), std::vector<std::string>{});
+
+  done.push_back({s.request, answer(204, "")});
+  s = adapter.lookup_step(kCaller, done);
+  ASSERT_TRUE(s.is(Step::Kind::Done));
+  EXPECT_FALSE(s.contact);
+}
+
+TEST(ZohoLookup, ContactMatchStopsBeforeLeads) {
+  auto o = options();
+  o.app_url = "https://crm.zoho.eu/crm/org20071234/";
+  const ZohoAdapter adapter(o);
+  std::vector<Exchange> done;
+  Step s = adapter.lookup_step(kCaller, done);
+  done.push_back({s.request, answer(200, R"({"data":[{"id":"5725767000000222001",
+      "Full_Name":"Ana García","First_Name":"Ana","Last_Name":"García","Phone":"+34912345678",
+      "Account_Name":{"id":"9","name":"Acme SL"},"Modified_Time":"2026-11-01T10:00:00+01:00",
+      "Owner":{"id":"1","name":"x"}}],"info":{"per_page":10,"count":1,"page":1,
+      "more_records":false}})")});
+  s = adapter.lookup_step(kCaller, done);
+  ASSERT_TRUE(s.is(Step::Kind::Done));
+  ASSERT_TRUE(s.contact);
+  EXPECT_EQ(s.contact->crm, "zc");
+  EXPECT_EQ(s.contact->id, "5725767000000222001");
+  EXPECT_EQ(s.contact->name, "Ana García");
+  EXPECT_EQ(s.contact->company, "Acme SL");
+  EXPECT_EQ(s.contact->kind, "contact");
+  EXPECT_EQ(s.contact->updated_at, "2026-11-01T10:00:00+01:00");
+  EXPECT_EQ(s.contact->url, "https://crm.zoho.eu/crm/org20071234/tab/Contacts/5725767000000222001");
+  EXPECT_FALSE(s.contact->ambiguous);
+  EXPECT_EQ(s.contact->matches, 1);
+}
+
+TEST(ZohoLookup, LeadsMostRecentlyModifiedWinsAndIsAmbiguous) {
+  const ZohoAdapter adapter(options());  // no app_url: no link
+  std::vector<Exchange> done;
+  Step s = adapter.lookup_step(kCaller, done);
+  done.push_back({s.request, answer(204, "")});
+  s = adapter.lookup_step(kCaller, done);
+  // Offsets differ: 09:00+01:00 (08:00Z) is later than 07:30Z.
+  done.push_back({s.request, answer(200, R"({"data":[
+      {"id":"L1","Last_Name":"Early","Company":"Old Co","Modified_Time":"2026-11-20T07:30:00+00:00"},
+      {"id":"L2","First_Name":"Eva","Last_Name":"Late","Company":"New Co",
+       "Modified_Time":"2026-11-20T09:00:00+01:00"}],
+      "info":{"count":2,"more_records":false}})")});
+  s = adapter.lookup_step(kCaller, done);
+  ASSERT_TRUE(s.is(Step::Kind::Done));
+  ASSERT_TRUE(s.contact);
+  EXPECT_EQ(s.contact->id, "L2");
+  EXPECT_EQ(s.contact->name, "Eva Late");
+  EXPECT_EQ(s.contact->company, "New Co");
+  EXPECT_EQ(s.contact->kind, "lead");
+  EXPECT_TRUE(s.contact->ambiguous);
+  EXPECT_EQ(s.contact->matches, 2);
+  EXPECT_EQ(s.contact->url, "");
+}
+
+TEST(ZohoLookup, EmptyDataIsNoMatchToo) {
+  const ZohoAdapter adapter(options());
+  std::vector<Exchange> done;
+  Step s = adapter.lookup_step(kCaller, done);
+  done.push_back({s.request, answer(200, R"({"data":[],"info":{"count":0}})")});
+  s = adapter.lookup_step(kCaller, done);
+  ASSERT_TRUE(s.is(Step::Kind::Send));  // on to Leads
+  done.push_back({s.request, answer(200, "not json")});
+  s = adapter.lookup_step(kCaller, done);
+  ASSERT_TRUE(s.is(Step::Kind::Done));
+  EXPECT_FALSE(s.contact);
+}
+
+TEST(ZohoLookup, NonSuccessAnswers) {
+  const ZohoAdapter adapter(options());
+  const core::HttpRequest first = adapter.lookup_step(kCaller, {}).request;
+  struct Case {
+    core::HttpResponse response;
+    Step::Kind kind;
+    std::chrono::seconds after;
+  };
+  const Case cases[] = {
+      {answer(429, "", {{"Retry-After", "30"}}), Step::Kind::Retry, std::chrono::seconds(30)},
+      // Not read as a delay (an epoch value would otherwise mean an hour's wait).
+      {answer(429, "", {{"X-RATELIMIT-RESET", "1795879515000"}}), Step::Kind::Retry,
+       std::chrono::seconds(0)},
+      {answer(500, ""), Step::Kind::Retry, std::chrono::seconds(0)},
+      {answer(401, R"({"code":"INVALID_TOKEN"})"), Step::Kind::Fail, {}},
+      {answer(400, R"({"code":"INVALID_QUERY"})"), Step::Kind::Fail, {}},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.response.status);
+    const std::vector<Exchange> done{{first, c.response}};
+    const Step s = adapter.lookup_step(kCaller, done);
+    EXPECT_EQ(s.kind, c.kind);
+    EXPECT_EQ(s.retry_after, c.after);
+    EXPECT_NE(s.reason.find("Contacts search"), std::string::npos) << s.reason;
+    EXPECT_EQ(s.reason.find("zoho-secret"), std::string::npos);
+  }
+}
+
+TEST(ZohoLookup, NothingToSearchForExtensionsAndWithheld) {
+  const ZohoAdapter adapter(options());
+  for (const char* raw : {"1001", "anonymous", ""}) {
+    const Step s = adapter.lookup_step(core::PhoneNumber::parse(raw, "ES"), {});
+    EXPECT_TRUE(s.is(Step::Kind::Done)) << raw;
+    EXPECT_FALSE(s.contact);
+  }
+}
+
+TEST(ZohoDataCentre, EveryDocumentedDataCentreHasItsApiDomain) {
+  const std::pair<const char*, const char*> table[] = {
+      {"com", "https://www.zohoapis.com"}, {"eu", "https://www.zohoapis.eu"},
+      {"in", "https://www.zohoapis.in"},   {"com.au", "https://www.zohoapis.com.au"},
+      {"jp", "https://www.zohoapis.jp"},   {"ca", "https://www.zohoapis.ca"},
+      {"sa", "https://www.zohoapis.sa"},
+  };
+  for (const auto& [dc, url] : table) EXPECT_EQ(zoho::data_centre_url(dc), url) << dc;
+  for (const char* bad : {"", "us", "EU", "de", "com.cn"}) EXPECT_FALSE(zoho::data_centre_url(bad));
+}
+
+// --- the call-log job (log_step)
+
+const char* kContactFound =
+    R"({"data":[{"id":"C1","Full_Name":"Ana","Modified_Time":"2026-01-01T00:00:00+00:00"}]})";
+const char* kLeadFound =
+    R"({"data":[{"id":"L1","Last_Name":"Lead","Modified_Time":"2026-01-01T00:00:00+00:00"}]})";
+const char* kInserted =
+    R"({"data":[{"code":"SUCCESS","details":{"id":"99"},"message":"record added","status":"success"}]})";
+
+TEST(ZohoLogStep, LooksUpThenLogsWithTheContactThenIsDone) {
+  const ZohoAdapter adapter(options());
+  const auto r = record(core::Direction::Inbound, core::Disposition::Answered, "1001");
+  std::vector<Exchange> done;
+  Step s = adapter.log_step(r, done, 1);
+  ASSERT_TRUE(s.is(Step::Kind::Send));
+  EXPECT_EQ(path_of(s.request.url), "https://www.zohoapis.com/crm/v8/Contacts/search");
+  done.push_back({s.request, answer(200, kContactFound)});
+  s = adapter.log_step(r, done, 1);
+  ASSERT_TRUE(s.is(Step::Kind::Send));
+  EXPECT_EQ(s.request.url, "https://www.zohoapis.com/crm/v8/Calls");
+  EXPECT_EQ(json::parse(s.request.body)["data"][0]["Who_Id"]["id"], "C1");
+  done.push_back({s.request, answer(201, kInserted)});
+  s = adapter.log_step(r, done, 1);
+  ASSERT_TRUE(s.is(Step::Kind::Done));
+  ASSERT_TRUE(s.contact);
+  EXPECT_EQ(s.contact->id, "C1");
+}
+
+TEST(ZohoLogStep, LeadFoundAfterContactsIsLinkedAsALead) {
+  const ZohoAdapter adapter(options());
+  const auto r = record(core::Direction::Outbound, core::Disposition::Answered, "ana");
+  std::vector<Exchange> done;
+  Step s = adapter.log_step(r, done, 1);
+  done.push_back({s.request, answer(204, "")});
+  s = adapter.log_step(r, done, 1);
+  done.push_back({s.request, answer(200, kLeadFound)});
+  s = adapter.log_step(r, done, 1);
+  ASSERT_TRUE(s.is(Step::Kind::Send));
+  const json call = json::parse(s.request.body)["data"][0];
+  EXPECT_EQ(call["What_Id"]["id"], "L1");
+  EXPECT_EQ(call["$se_module"], "Leads");
+}
+
+TEST(ZohoLogStep, CallLogAnswers) {
+  const ZohoAdapter adapter(options());
+  const auto r = record(core::Direction::Inbound, core::Disposition::Missed, "");
+  std::vector<Exchange> done;
+  Step s = adapter.log_step(r, done, 1);
+  done.push_back({s.request, answer(204, "")});
+  s = adapter.log_step(r, done, 1);
+  done.push_back({s.request, answer(204, "")});
+  s = adapter.log_step(r, done, 1);
+  ASSERT_TRUE(s.is(Step::Kind::Send));
+  EXPECT_FALSE(json::parse(s.request.body)["data"][0].contains("Who_Id"));
+  done.push_back(
+      {s.request, answer(429, "", {{"Retry-After", "12"}, {"X-RateLimit-Reset", "99"}})});
+  s = adapter.log_step(r, done, 1);
+  ASSERT_TRUE(s.is(Step::Kind::Retry));
+  EXPECT_EQ(s.retry_after, std::chrono::seconds(12));
+  done.back().response = answer(429, "", {{"X-RateLimit-Reset", "1795879515000"}});
+  s = adapter.log_step(r, done, 1);
+  ASSERT_TRUE(s.is(Step::Kind::Retry));
+  EXPECT_EQ(s.retry_after, std::chrono::seconds(0));
+  done.back().response = answer(503, "");
+  EXPECT_TRUE(adapter.log_step(r, done, 1).is(Step::Kind::Retry));
+  done.back().response = answer(400, R"({"data":[{"code":"MANDATORY_NOT_FOUND"}]})");
+  EXPECT_TRUE(adapter.log_step(r, done, 1).is(Step::Kind::Fail));
+  // A 2xx whose record was refused is a failure too.
+  done.back().response =
+      answer(202, R"({"data":[{"code":"INVALID_DATA","details":{"api_name":"Call_Duration"},
+      "message":"invalid data","status":"error"}]})");
+  s = adapter.log_step(r, done, 1);
+  ASSERT_TRUE(s.is(Step::Kind::Fail));
+  EXPECT_NE(s.reason.find("INVALID_DATA"), std::string::npos) << s.reason;
+}
+
+TEST(ZohoLogStep, RetrySearchesCallsByWordAndStopsWhenAlreadyLogged) {
+  const ZohoAdapter adapter(options());
+  const auto r = record(core::Direction::Inbound, core::Disposition::Answered, "1001");
+  std::vector<Exchange> done;
+  Step s = adapter.log_step(r, done, 2);
+  ASSERT_TRUE(s.is(Step::Kind::Send));
+  EXPECT_EQ(path_of(s.request.url), "https://www.zohoapis.com/crm/v8/Calls/search");
+  EXPECT_EQ(openapi::check_query(search_operation(), s.request.url), std::vector<std::string>{});
+  EXPECT_EQ(openapi::query_of(s.request.url)["word"], "c-42");
+
+  done.push_back({s.request, answer(200, R"({"data":[
+      {"id":"7","Description":"cti_call_id: c-42\ndisposition: answered\n"}]})")});
+  s = adapter.log_step(r, done, 2);
+  EXPECT_TRUE(s.is(Step::Kind::Done));
+  EXPECT_EQ(s.reason, "already logged by an earlier attempt");
+
+  // A word match that is not our line (another call mentioning c-42): go on.
+  done.back().response =
+      answer(200, R"({"data":[{"id":"8","Description":"cti_call_id: c-42-b\nsee c-42\n"}]})");
+  s = adapter.log_step(r, done, 2);
+  ASSERT_TRUE(s.is(Step::Kind::Send));
+  EXPECT_EQ(path_of(s.request.url), "https://www.zohoapis.com/crm/v8/Contacts/search");
+
+  done.back().response = answer(204, "");
+  s = adapter.log_step(r, done, 2);
+  ASSERT_TRUE(s.is(Step::Kind::Send));
+  done.push_back({s.request, answer(200, kContactFound)});
+  s = adapter.log_step(r, done, 2);
+  ASSERT_TRUE(s.is(Step::Kind::Send));
+  EXPECT_EQ(s.request.url, "https://www.zohoapis.com/crm/v8/Calls");
+  done.push_back({s.request, answer(201, kInserted)});
+  EXPECT_TRUE(adapter.log_step(r, done, 2).is(Step::Kind::Done));
+}
+
+TEST(ZohoLogStep, RetrySearchesTheCallIdFieldWhenConfigured) {
+  auto o = options();
+  o.call_id_field = "CTI_Call_ID";
+  const ZohoAdapter adapter(o);
+  auto r = record(core::Direction::Inbound, core::Disposition::Answered, "1001");
+  r.call_id = "main-1795879455.442(x)";
+  std::vector<Exchange> done;
+  Step s = adapter.log_step(r, done, 2);
+  EXPECT_EQ(openapi::query_of(s.request.url)["criteria"],
+            R"((CTI_Call_ID:equals:main-1795879455.442\(x\)))");
+  EXPECT_FALSE(openapi::query_of(s.request.url).contains("word"));
+  done.push_back(
+      {s.request,
+       answer(200, R"j({"data":[{"id":"7","CTI_Call_ID":"main-1795879455.442(x)"}]})j")});
+  EXPECT_TRUE(adapter.log_step(r, done, 2).is(Step::Kind::Done));
+  done.back().response = answer(401, "");
+  EXPECT_TRUE(adapter.log_step(r, done, 2).is(Step::Kind::Fail));
+  done.back().response = answer(429, "", {{"Retry-After", "3"}});
+  s = adapter.log_step(r, done, 2);
+  ASSERT_TRUE(s.is(Step::Kind::Retry));
+  EXPECT_EQ(s.retry_after, std::chrono::seconds(3));
+}
+
+}  // namespace
+}  // namespace cti::adapters
