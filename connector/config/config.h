@@ -7,12 +7,11 @@
 #include <cstdint>
 #include <expected>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <memory>
 
 #include "adapters/adapter.h"
 #include "connector/policy/gate.h"
@@ -132,6 +131,10 @@ struct Config {
   DeliveryConfig delivery;
   LogConfig log;
   PolicySettings policy;
+  // The config file's directory: data files named by CRM blocks (the
+  // directory CRM's contacts CSV) are relative to it. "" when parsed from
+  // text: relative to the working directory.
+  std::string config_dir;
 };
 
 struct ConfigError {
@@ -146,7 +149,9 @@ using EnvLookup = std::function<std::optional<std::string>(std::string_view)>;
 
 // Parses and validates a whole configuration. `${VAR}` inside any string value
 // is replaced from `env` (`$${` yields a literal `${`).
-std::expected<Config, ConfigError> parse_config(std::string_view json_text, const EnvLookup& env);
+// `config_dir`: see Config::config_dir.
+std::expected<Config, ConfigError> parse_config(std::string_view json_text, const EnvLookup& env,
+                                                std::string_view config_dir = {});
 
 // Reads `path` and parses it; a file that cannot be read is a ConfigError too.
 std::expected<Config, ConfigError> load_config_file(const std::string& path, const EnvLookup& env);

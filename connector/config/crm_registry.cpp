@@ -1,6 +1,8 @@
 #include "connector/config/crm_registry.h"
 
+#include "adapters/directory/directory_config.h"
 #include "adapters/hubspot/hubspot_config.h"
+#include "adapters/salesforce/salesforce_config.h"
 
 namespace cti::config {
 
@@ -51,6 +53,8 @@ const CrmRegistry& builtin_crm_registry() {
     // One line per CRM type (README "Adding a CRM").
     r.add("webhook", parse_webhook_crm);
     r.add("hubspot", adapters::parse_hubspot_crm);
+    r.add("salesforce", adapters::parse_salesforce_crm);
+    r.add("directory", adapters::parse_directory_crm);
     return r;
   }();
   return registry;
