@@ -145,6 +145,10 @@ struct Config {
   LogConfig log;
   PolicySettings policy;
   ScreenPopConfig screen_pop;
+  // The config file's directory: data files named by CRM blocks (the
+  // directory CRM's contacts CSV) are relative to it. "" when parsed from
+  // text: relative to the working directory.
+  std::string config_dir;
 };
 
 struct ConfigError {
@@ -159,7 +163,9 @@ using EnvLookup = std::function<std::optional<std::string>(std::string_view)>;
 
 // Parses and validates a whole configuration. `${VAR}` inside any string value
 // is replaced from `env` (`$${` yields a literal `${`).
-std::expected<Config, ConfigError> parse_config(std::string_view json_text, const EnvLookup& env);
+// `config_dir`: see Config::config_dir.
+std::expected<Config, ConfigError> parse_config(std::string_view json_text, const EnvLookup& env,
+                                                std::string_view config_dir = {});
 
 // Reads `path` and parses it; a file that cannot be read is a ConfigError too.
 std::expected<Config, ConfigError> load_config_file(const std::string& path, const EnvLookup& env);

@@ -1,8 +1,10 @@
 #include "connector/config/crm_registry.h"
 
+#include "adapters/directory/directory_config.h"
 #include "adapters/hubspot/hubspot_config.h"
 #include "adapters/pipedrive/pipedrive_config.h"
 #include "adapters/zoho/zoho_config.h"
+#include "adapters/salesforce/salesforce_config.h"
 
 namespace cti::config {
 
@@ -55,6 +57,8 @@ const CrmRegistry& builtin_crm_registry() {
     r.add("hubspot", adapters::parse_hubspot_crm);
     r.add("pipedrive", adapters::parse_pipedrive_crm);
     r.add("zoho", adapters::parse_zoho_crm);
+    r.add("salesforce", adapters::parse_salesforce_crm);
+    r.add("directory", adapters::parse_directory_crm);
     return r;
   }();
   return registry;

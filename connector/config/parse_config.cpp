@@ -1,6 +1,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -38,7 +39,8 @@ void check_tokens_unique(const Node& root, const Config& c) {
 
 std::string ConfigError::to_string() const { return path.empty() ? reason : path + ": " + reason; }
 
-std::expected<Config, ConfigError> parse_config(std::string_view json_text, const EnvLookup& env) {
+std::expected<Config, ConfigError> parse_config(std::string_view json_text, const EnvLookup& env,
+                                                std::string_view config_dir) {
   auto parsed = parse_json_text(json_text);
   if (!parsed) return std::unexpected(parsed.error());
   try {
@@ -46,6 +48,7 @@ std::expected<Config, ConfigError> parse_config(std::string_view json_text, cons
     const ObjectReader r = root.object({"pbx", "agents", "numbers", "crm", "store", "api",
                                         "delivery", "log", "policy", "screen_pop"});
     Config c;
+    c.config_dir = std::string(config_dir);
     if (auto n = r.optional("pbx")) c.pbx = parse_pbx_section(*n);
     // numbers before agents: agent extensions are checked against its limits.
     if (auto n = r.optional("numbers")) c.numbers = parse_numbers_section(*n);
@@ -81,7 +84,7 @@ std::expected<Config, ConfigError> load_config_file(const std::string& path, con
   if (in.bad()) {
     return std::unexpected(ConfigError{"$", "cannot read config file \"" + path + "\""});
   }
-  return parse_config(text.str(), env);
+  return parse_config(text.str(), env, std::filesystem::path(path).parent_path().string());
 }
 
 EnvLookup process_env() {

@@ -89,6 +89,14 @@ TEST(ShippedConfig, DemoParses) {
   EXPECT_EQ(c.crm[0].name, "hooks");
   EXPECT_EQ(c.crm[0].url, "http://127.0.0.1:19000/hook");
   EXPECT_EQ(c.crm[0].secret, kWebhookSecret);
+  // The directory CRM (config/demo-contacts.csv, next to demo.json) knows
+  // the replayed captures' caller.
+  ASSERT_EQ(c.crm_adapters.size(), 1u);
+  EXPECT_EQ(c.crm_adapters[0].type, "directory");
+  const auto pop =
+      c.crm_adapters[0].adapter->lookup_step(core::PhoneNumber::parse("+34912345678", "ES"), {});
+  ASSERT_TRUE(pop.contact);
+  EXPECT_EQ(pop.contact->name, "Lucía Fernández");
   EXPECT_EQ(c.store.path, "demo.db");
   EXPECT_EQ(c.api.listen, "127.0.0.1:18080");
   EXPECT_EQ(c.api.tokens, std::vector<std::string>{kApiToken});

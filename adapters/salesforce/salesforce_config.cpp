@@ -1,0 +1,55 @@
+#include "adapters/salesforce/salesforce_config.h"
+
+#include <cctype>
+
+#include "adapters/salesforce/salesforce_adapter.h"
+#include "connector/config/crm_common.h"
+#include "connector/config/validators.h"
+
+namespace cti::adapters {
+namespace {
+
+// "61.0": digits, a dot, digits (the "v" of the URL is ours to add).
+bool is_api_version(std::string_view v) {
+  const auto dot = v.find('.');
+  if (dot == std::string_view::npos || dot == 0 || dot + 1 == v.size()) return false;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (i != dot && !std::isdigit(static_cast<unsigned char>(v[i]))) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string parse_salesforce_crm(const config::Node& block, config::Config& out) {
+  const config::ObjectReader r = block.object(
+      {"type", "name", "base_url", "token", "users", "api_version", "app_url", "default_region"});
+  // No default base URL: the instance URL is the org's own.
+  const config::CrmCommon common = config::read_crm_common(r, out, "");
+  SalesforceOptions o;
+  o.name = common.name;
+  o.base_url = common.base_url;
+  o.token = common.token;
+  o.users = common.users;
+  if (auto version = r.optional("api_version")) {
+    o.api_version = version->text();
+    if (o.api_version.starts_with('v')) o.api_version.erase(0, 1);
+    if (!is_api_version(o.api_version))
+      version->fail("expected a REST API version such as \"61.0\", got " + version->describe());
+  }
+  if (auto app = r.optional("app_url")) {
+    o.app_url = app->non_empty_text();
+    if (!config::is_http_url(o.app_url))
+      app->fail("expected an http:// or https:// URL with a host, got " + app->describe());
+  }
+  o.default_region = out.numbers.default_region;
+  if (auto region = r.optional("default_region")) {
+    o.default_region = region->text();
+    if (!config::is_region_code(o.default_region))
+      region->fail("expected an ISO 3166 region code such as \"ES\", got " + region->describe());
+  }
+  config::add_crm_adapter(out, "salesforce", std::make_shared<SalesforceAdapter>(std::move(o)));
+  return common.name;
+}
+
+}  // namespace cti::adapters

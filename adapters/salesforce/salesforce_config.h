@@ -1,0 +1,14 @@
+#pragma once
+#include <string>
+
+#include "connector/config/config.h"
+#include "connector/config/reader.h"
+
+namespace cti::adapters {
+
+// {"type": "salesforce", "name", "base_url" (the org's instance URL,
+//  required), "token", "users"?, "api_version"? ("61.0"), "app_url"?,
+//  "default_region"?}
+std::string parse_salesforce_crm(const config::Node& block, config::Config& out);
+
+}  // namespace cti::adapters
