@@ -1,6 +1,7 @@
 #include "connector/config/crm_registry.h"
 
 #include "adapters/hubspot/hubspot_config.h"
+#include "adapters/template/template_config.h"
 
 namespace cti::config {
 
@@ -51,6 +52,7 @@ const CrmRegistry& builtin_crm_registry() {
     // One line per CRM type (README "Adding a CRM").
     r.add("webhook", parse_webhook_crm);
     r.add("hubspot", adapters::parse_hubspot_crm);
+    r.add("template", adapters::parse_template_crm);
     return r;
   }();
   return registry;

@@ -27,7 +27,7 @@ ConfigError parse_crm_error(const CrmRegistry& registry, const json& crm) {
 
 TEST(CrmRegistry, BuiltinKnowsEveryShippedType) {
   const auto types = builtin_crm_registry().types();
-  for (const char* type : {"webhook", "hubspot"}) {
+  for (const char* type : {"webhook", "hubspot", "template"}) {
     EXPECT_NE(std::find(types.begin(), types.end(), type), types.end()) << type;
     EXPECT_NE(builtin_crm_registry().find(type), nullptr) << type;
   }
