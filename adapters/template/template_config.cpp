@@ -348,6 +348,14 @@ std::string parse_template_crm(const Node& block, config::Config& out) {
   o.base_url = c.base_url;
   o.token = c.token;
   o.users = c.users;
+  // Records name the agent by extension; "users" may use the agent id or the
+  // extension: make both keys work.
+  for (const auto& agent : out.agents) {
+    if (auto it = c.users.find(agent.id); it != c.users.end() && !agent.extension.empty())
+      o.users.try_emplace(agent.extension, it->second);
+    if (auto it = c.users.find(agent.extension); it != c.users.end())
+      o.users.try_emplace(agent.id, it->second);
+  }
   Checker ck;
 
   // vars: the file's, then the block's over them.
