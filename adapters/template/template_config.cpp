@@ -196,12 +196,13 @@ tmpl::BodyTemplate body_of(const Node& n, unsigned scope, std::string_view where
     b.text = ck.text(n, scope, where, Use::BodyValue);
   } else if (n.json().is_object()) {
     b.kind = tmpl::BodyTemplate::Kind::Object;
-    for (auto& [key, child] : n.members())
-      b.items.emplace_back(key, body_of(child, scope, where, ck));
+    for (auto& [key, child] : n.members()) {
+      b.items.push_back(body_of(child, scope, where, ck));
+      b.items.back().key = key;
+    }
   } else if (n.json().is_array()) {
     b.kind = tmpl::BodyTemplate::Kind::Array;
-    for (const Node& child : n.elements())
-      b.items.emplace_back("", body_of(child, scope, where, ck));
+    for (const Node& child : n.elements()) b.items.push_back(body_of(child, scope, where, ck));
   } else {
     b.literal = n.json();  // numbers, true/false, null: as written
   }

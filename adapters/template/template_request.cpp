@@ -57,13 +57,13 @@ std::optional<json> render_body(const BodyTemplate& b, const Values& values, con
     }
     case BodyTemplate::Kind::Object: {
       json out = json::object();
-      for (const auto& [key, item] : b.items)
-        if (auto v = render_body(item, values, maps)) out[key] = std::move(*v);
+      for (const BodyTemplate& item : b.items)
+        if (auto v = render_body(item, values, maps)) out[item.key] = std::move(*v);
       return out;
     }
     case BodyTemplate::Kind::Array: {
       json out = json::array();
-      for (const auto& [unused, item] : b.items)
+      for (const BodyTemplate& item : b.items)
         if (auto v = render_body(item, values, maps)) out.push_back(std::move(*v));
       return out;
     }

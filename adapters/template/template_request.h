@@ -21,9 +21,10 @@ namespace cti::adapters::tmpl {
 struct BodyTemplate {
   enum class Kind { Literal, Text, Object, Array };
   Kind kind = Kind::Literal;
-  nlohmann::json literal;                                   // Literal
-  Text text;                                                // Text
-  std::vector<std::pair<std::string, BodyTemplate>> items;  // Object (keys) / Array
+  std::string key;                  // its key in the parent object ("" in arrays)
+  nlohmann::json literal;           // Literal
+  Text text;                        // Text
+  std::vector<BodyTemplate> items;  // Object members / Array elements
 };
 
 struct HeaderTemplate {

@@ -21,10 +21,13 @@ tmpl::BodyTemplate body(const json& j) {
     b.text = *Text::parse(j.get<std::string>());
   } else if (j.is_object()) {
     b.kind = tmpl::BodyTemplate::Kind::Object;
-    for (const auto& [k, v] : j.items()) b.items.emplace_back(k, body(v));
+    for (const auto& [k, v] : j.items()) {
+      b.items.push_back(body(v));
+      b.items.back().key = k;
+    }
   } else if (j.is_array()) {
     b.kind = tmpl::BodyTemplate::Kind::Array;
-    for (const auto& v : j) b.items.emplace_back("", body(v));
+    for (const auto& v : j) b.items.push_back(body(v));
   } else {
     b.literal = j;
   }
