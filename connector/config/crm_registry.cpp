@@ -3,8 +3,9 @@
 #include "adapters/directory/directory_config.h"
 #include "adapters/hubspot/hubspot_config.h"
 #include "adapters/pipedrive/pipedrive_config.h"
-#include "adapters/zoho/zoho_config.h"
 #include "adapters/salesforce/salesforce_config.h"
+#include "adapters/template/template_config.h"
+#include "adapters/zoho/zoho_config.h"
 
 namespace cti::config {
 
@@ -59,6 +60,7 @@ const CrmRegistry& builtin_crm_registry() {
     r.add("zoho", adapters::parse_zoho_crm);
     r.add("salesforce", adapters::parse_salesforce_crm);
     r.add("directory", adapters::parse_directory_crm);
+    r.add("template", adapters::parse_template_crm);
     return r;
   }();
   return registry;
