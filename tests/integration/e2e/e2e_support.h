@@ -117,9 +117,10 @@ class E2e : public ::testing::Test {
   }
 
   void start_ami(const std::vector<std::string>& captures,
-                 const std::vector<std::string>& extra = {}) {
+                 const std::vector<std::string>& extra = {},
+                 const std::string& listen = "127.0.0.1:0") {
     std::vector<std::string> argv{
-        bin("ami-replay-server"), "--listen", "127.0.0.1:0", "--secret", kAmiSecret, "--port-file",
+        bin("ami-replay-server"), "--listen", listen, "--secret", kAmiSecret, "--port-file",
         path("ami.port")};
     argv.insert(argv.end(), extra.begin(), extra.end());
     for (const auto& c : captures) argv.push_back(capture(c));
