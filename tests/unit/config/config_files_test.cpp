@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <functional>
 #include <sstream>
 
 #include "test_support.h"
@@ -111,8 +112,8 @@ TEST(ShippedConfig, SchemaIsValidJsonAndCoversEveryTopLevelKey) {
   EXPECT_EQ(schema.at("$schema"), "https://json-schema.org/draft/2020-12/schema");
   EXPECT_EQ(schema.at("additionalProperties"), false);
   const auto& props = schema.at("properties");
-  for (const char* key :
-       {"pbx", "agents", "numbers", "crm", "store", "api", "delivery", "log", "policy"}) {
+  for (const char* key : {"pbx", "agents", "numbers", "crm", "store", "api", "delivery", "log",
+                          "policy", "screen_pop"}) {
     EXPECT_TRUE(props.contains(key)) << key;
   }
   // Every key of the fully spelled-out example is described by the schema.
@@ -121,23 +122,24 @@ TEST(ShippedConfig, SchemaIsValidJsonAndCoversEveryTopLevelKey) {
   ex_text << ex.rdbuf();
   const auto example = nlohmann::json::parse(ex_text.str());
   const auto& defs = schema.at("$defs");
-  auto props_of = [&](const nlohmann::json& s) -> const nlohmann::json& {
+  // The properties a (sub)schema describes: through $ref, array items and
+  // oneOf alternatives (crm[] items are a webhook or a CRM adapter block).
+  std::function<nlohmann::json(const nlohmann::json&)> props_of =
+      [&](const nlohmann::json& s) -> nlohmann::json {
     if (s.contains("$ref")) {
       const std::string ref = s.at("$ref");
-      return defs.at(ref.substr(ref.rfind('/') + 1)).at("properties");
+      return props_of(defs.at(ref.substr(ref.rfind('/') + 1)));
     }
-    if (s.contains("items")) {
-      const auto& items = s.at("items");
-      if (items.contains("$ref")) {
-        const std::string ref = items.at("$ref");
-        return defs.at(ref.substr(ref.rfind('/') + 1)).at("properties");
-      }
-      return items.at("properties");
+    if (s.contains("items")) return props_of(s.at("items"));
+    if (s.contains("oneOf")) {
+      nlohmann::json all = nlohmann::json::object();
+      for (const auto& alt : s.at("oneOf")) all.update(props_of(alt));
+      return all;
     }
     return s.at("properties");
   };
   for (const auto& [section, value] : example.items()) {
-    const auto& section_props = props_of(props.at(section));
+    const nlohmann::json section_props = props_of(props.at(section));
     const auto& sample = value.is_array() ? value.at(0) : value;
     for (const auto& [key, unused] : sample.items()) {
       (void)unused;
