@@ -91,6 +91,28 @@ void read_violations(const std::string& header, PrismVerdict& verdict) {
   }
 }
 
+void read_prism_error(const std::string& body, PrismVerdict& verdict) {
+  const json doc = json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (!doc.is_object()) return;
+  const std::string type = doc.value("type", std::string());
+  if (!type.starts_with("https://stoplight.io/prism/errors#")) return;  // the spec's own answer
+  const std::string code = type.substr(type.find('#') + 1);
+  const auto list = doc.find("validation");
+  if (list == doc.end() || !list->is_array() || list->empty()) {
+    // 401 and friends: no list, the title is the reason.
+    verdict.request_violations.push_back("request: " + doc.value("title", std::string("?")) + " [" +
+                                         code + "]");
+    return;
+  }
+  // Same entries as the header, but located from the request's parts.
+  json entries = *list;
+  for (json& e : entries) {
+    if (auto loc = e.find("location"); loc != e.end() && loc->is_array())
+      loc->insert(loc->begin(), "request");
+  }
+  read_violations(entries.dump(), verdict);
+}
+
 std::expected<std::unique_ptr<ContractServers>, std::string> ContractServers::start(
     const CrmContract& contract) {
   auto tool = PrismTool::find();
@@ -147,6 +169,7 @@ PrismVerdict ContractServers::send(const core::HttpRequest& request) {
   verdict.body = response.body;
   for (const auto& [k, v] : response.headers)
     if (iequals(k, "sl-violations")) read_violations(v, verdict);
+  if (verdict.request_violations.empty()) read_prism_error(response.body, verdict);
   return verdict;
 }
 

@@ -99,6 +99,12 @@ class ContractServers {
 // Parses Prism's `sl-violations` header (JSON array of {location, severity,
 // code, message}) into the verdict.
 void read_violations(const std::string& header, PrismVerdict& verdict);
+// When the description declares no answer for an invalid request (Pipedrive,
+// Zoho), Prism answers its own problem+json (type https://stoplight.io/prism/
+// errors#...) and sends no sl-violations header: the list is the body's
+// `validation` array (locations without the leading "request"), or for a 401
+// only its title. Other bodies (the vendor's canned examples) are ignored.
+void read_prism_error(const std::string& body, PrismVerdict& verdict);
 
 // Helpers to break an adapter's request on purpose.
 core::HttpRequest with_json_body(core::HttpRequest request,
@@ -138,6 +144,8 @@ class CrmContractSuite : public ::testing::Test {
                                 << " " << r.request.url << "\n"
                                 << v.describe() << "request body: " << r.request.body;
     }
+    std::cout << "[ contract ] " << contract_->crm << ": " << requests.size()
+              << " requests sent to Prism\n";
   }
 
   void expect_every_broken_request_rejected() {
