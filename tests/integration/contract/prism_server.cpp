@@ -180,8 +180,7 @@ std::expected<void, std::string> PrismServer::spawn(const PrismTool& tool) {
 void PrismServer::append_output(const char* data, std::size_t size) {
   std::lock_guard lk(output_mu_);
   output_.append(data, size);
-  // Keep the head (the spec's routes, or why it failed to start) only until
-  // ready; afterwards the tail of the request log.
+  // Bounded: the tail says why Prism failed to start, or what it did last.
   if (output_.size() > 2 * kOutputKeep) output_.erase(0, output_.size() - kOutputKeep);
 }
 
@@ -194,15 +193,10 @@ std::expected<void, std::string> PrismServer::wait_ready(
     std::chrono::steady_clock::time_point deadline) {
   const std::string what = "Prism on " + spec_.filename().string() + " (pid " +
                            std::to_string(pid_) + ", port " + std::to_string(port_) + ")";
-  // The readiness line may straddle two reads: search the unsearched tail
-  // plus enough overlap.
-  std::size_t searched = 0;
+  // The readiness line may straddle two reads: search each chunk with the
+  // end of the previous one (output_ itself is trimmed, so no offsets in it).
+  std::string window;
   for (;;) {
-    {
-      std::lock_guard lk(output_mu_);
-      if (output_.find(kReady, searched) != std::string::npos) break;
-      searched = output_.size() > kReady.size() ? output_.size() - kReady.size() : 0;
-    }
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) {
@@ -222,6 +216,9 @@ std::expected<void, std::string> PrismServer::wait_ready(
       return std::unexpected(what + " exited before it was ready; its output:\n" + output_tail());
     }
     append_output(chunk, static_cast<std::size_t>(n));
+    window.append(chunk, static_cast<std::size_t>(n));
+    if (window.find(kReady) != std::string::npos) break;
+    if (window.size() > kReady.size()) window.erase(0, window.size() - kReady.size());
   }
   startup_time_ = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - spawned_at_);

@@ -50,7 +50,8 @@ class PrismServer {
   unsigned short port() const { return port_; }
   std::string origin() const { return "http://127.0.0.1:" + std::to_string(port_); }
   pid_t pid() const { return pid_; }
-  // From spawn to the readiness line.
+  // From spawn to reading the readiness line (servers started together are
+  // waited for in turn: an upper bound for all but the first).
   std::chrono::milliseconds startup_time() const { return startup_time_; }
   // The last few KiB Prism printed (its request log): for failure messages.
   std::string output_tail() const;
@@ -58,7 +59,8 @@ class PrismServer {
  private:
   PrismServer(std::filesystem::path spec, unsigned short port);
   std::expected<void, std::string> spawn(const PrismTool& tool);
-  // Reads stdout until the readiness line; false (output kept) on exit or timeout.
+  // Reads stdout until the readiness line; an error with Prism's output if it
+  // exited or the deadline passed (then it is stopped).
   std::expected<void, std::string> wait_ready(std::chrono::steady_clock::time_point deadline);
   void append_output(const char* data, std::size_t size);
   void drain();  // keeps reading so a full pipe never blocks Prism
