@@ -59,7 +59,7 @@ std::string PrismVerdict::describe() const {
   if (request_violations.empty() && (status < 200 || status >= 300)) {
     // No machine-readable reason: show what Prism answered (often a canned
     // vendor example, but a 404 here means no route in the description).
-    out += "  body: " + body.substr(0, 600) + "\n";
+    out += "  body: " + response.body.substr(0, 600) + "\n";
   }
   return out;
 }
@@ -166,10 +166,10 @@ PrismVerdict ContractServers::send(const core::HttpRequest& request) {
     return verdict;
   }
   verdict.status = response.status;
-  verdict.body = response.body;
   for (const auto& [k, v] : response.headers)
     if (iequals(k, "sl-violations")) read_violations(v, verdict);
   if (verdict.request_violations.empty()) read_prism_error(response.body, verdict);
+  verdict.response = response;
   return verdict;
 }
 

@@ -21,9 +21,11 @@
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <span>
 #include <string>
 #include <vector>
 
+#include "adapters/adapter.h"
 #include "connector/core/http_request.h"
 #include "tests/integration/contract/prism_server.h"
 #include "webhooks/http_sender.h"
@@ -58,12 +60,23 @@ struct BrokenRequest {
   std::string expected_violation;
 };
 
+// A multi-request job as the adapter runs it (lookup_step, log_step): the
+// harness plays the delivery engine, answering each Send with Prism's
+// response, so the requests built from an earlier answer (the contact id
+// from the lookup) are checked too. Must end Done.
+struct ContractJob {
+  std::string label;
+  // Owns what it needs (capture the adapter by shared_ptr).
+  std::function<adapters::Step(std::span<const adapters::Exchange>)> next;
+};
+
 struct CrmContract {
   std::string crm;
   std::vector<SpecMount> mounts;
-  // Both get kContractBaseUrl as base_url.
+  // All three get kContractBaseUrl as base_url; none may be empty.
   std::function<std::vector<ContractRequest>(const std::string& base_url)> requests;
   std::function<std::vector<BrokenRequest>(const std::string& base_url)> broken;
+  std::function<std::vector<ContractJob>(const std::string& base_url)> jobs;
 };
 
 // What Prism said about one request.
@@ -71,7 +84,7 @@ struct PrismVerdict {
   int status = 0;
   std::vector<std::string> request_violations;  // "request.body.limit: ... [type]"
   std::vector<std::string> other_violations;    // about Prism's own invented answer
-  std::string body;
+  core::HttpResponse response;                  // as the adapter would read it
   std::string error;  // routing or transport problem, "" if Prism answered
   bool accepted() const {
     return error.empty() && status >= 200 && status < 300 && request_violations.empty();
@@ -166,6 +179,38 @@ class CrmContractSuite : public ::testing::Test {
     }
   }
 
+  void expect_every_job_done() {
+    ASSERT_TRUE(servers_) << start_error_;
+    ASSERT_TRUE(contract_->jobs) << contract_->crm << ": no jobs in the table";
+    const auto jobs = contract_->jobs(kContractBaseUrl);
+    ASSERT_FALSE(jobs.empty()) << contract_->crm << ": the table produced no job";
+    constexpr int kMaxSteps = 10;  // a job that never ends is a bug
+    for (const ContractJob& job : jobs) {
+      std::vector<adapters::Exchange> so_far;
+      adapters::Step step = job.next(so_far);
+      while (step.is(adapters::Step::Kind::Send) && so_far.size() < kMaxSteps) {
+        const PrismVerdict v = servers_->send(step.request);
+        if (!v.accepted()) {
+          ADD_FAILURE() << contract_->crm << " job " << job.label << ", request "
+                        << so_far.size() + 1 << ": " << step.request.method << " "
+                        << step.request.url << "\n"
+                        << v.describe() << "request body: " << step.request.body;
+          break;
+        }
+        so_far.push_back({step.request, v.response});
+        step = job.next(so_far);
+      }
+      // Send here: stopped at a rejected request (reported above).
+      EXPECT_FALSE(step.is(adapters::Step::Kind::Retry) || step.is(adapters::Step::Kind::Fail))
+          << contract_->crm << " job " << job.label << " gave up after " << so_far.size()
+          << " requests: " << step.reason;
+      EXPECT_LT(so_far.size(), static_cast<std::size_t>(kMaxSteps)) << job.label;
+      std::cout << "[ contract ] " << contract_->crm << " job " << job.label << ": "
+                << so_far.size() << " requests" << (step.reason.empty() ? "" : ", " + step.reason)
+                << "\n";
+    }
+  }
+
   static inline std::unique_ptr<CrmContract> contract_;
   static inline std::unique_ptr<ContractServers> servers_;
   static inline std::string start_error_;
@@ -177,4 +222,7 @@ class CrmContractSuite : public ::testing::Test {
 #define CTI_CRM_CONTRACT_TESTS(Name, contract_fn)                                       \
   class Name##Contract : public ::cti::contract::CrmContractSuite<&contract_fn> {};     \
   TEST_F(Name##Contract, PrismAcceptsEveryRequest) { expect_every_request_accepted(); } \
-  TEST_F(Name##Contract, PrismRejectsEveryBrokenRequest) { expect_every_broken_request_rejected(); }
+  TEST_F(Name##Contract, PrismRejectsEveryBrokenRequest) {                              \
+    expect_every_broken_request_rejected();                                             \
+  }                                                                                     \
+  TEST_F(Name##Contract, EveryJobRunsToDoneAgainstPrism) { expect_every_job_done(); }

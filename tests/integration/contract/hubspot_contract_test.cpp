@@ -1,6 +1,7 @@
 // HubSpot's contract: every request HubspotAdapter builds, sent to Prism
 // serving HubSpot's own v3 descriptions (contacts: lookup and create; calls:
 // call log and the retry's search for an already logged call).
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -158,6 +159,26 @@ std::vector<BrokenRequest> hubspot_broken(const std::string& base_url) {
   };
 }
 
+// The chains the delivery engine and the screen-pop run, answered by Prism
+// (its examples from HubSpot's description: a contact found, a call logged).
+std::vector<ContractJob> hubspot_jobs(const std::string& base_url) {
+  const auto adapter = std::make_shared<const HubspotAdapter>(options(base_url));
+  std::vector<ContractJob> jobs;
+  const auto number = core::PhoneNumber::parse("+34612345678", "ES");
+  jobs.push_back({"lookup_step +34612345678",
+                  [adapter, number](auto so_far) { return adapter->lookup_step(number, so_far); }});
+  for (const Direction dir : {Direction::Inbound, Direction::Outbound}) {
+    for (const int attempt : {1, 2}) {  // 2: search for an already logged call first
+      const auto r = record(dir, Disposition::Answered, "1001");
+      jobs.push_back(
+          {"log_step answered " + std::string(core::to_string(dir)) + ", attempt " +
+               std::to_string(attempt),
+           [adapter, r, attempt](auto so_far) { return adapter->log_step(r, so_far, attempt); }});
+    }
+  }
+  return jobs;
+}
+
 CrmContract hubspot_contract() {
   return {
       .crm = "hubspot",
@@ -165,6 +186,7 @@ CrmContract hubspot_contract() {
                  {"crm/hubspot/calls.v3.prism.json", "/crm/v3/objects/calls"}},
       .requests = hubspot_requests,
       .broken = hubspot_broken,
+      .jobs = hubspot_jobs,
   };
 }
 
