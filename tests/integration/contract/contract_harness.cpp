@@ -4,6 +4,8 @@
 #include <cctype>
 #include <cstdlib>
 
+#include "webhooks/crm_job.h"
+
 namespace cti::contract {
 namespace {
 
@@ -35,18 +37,6 @@ bool owns(const std::string& prefix, const std::string& path) {
   if (path.size() == prefix.size() || prefix.ends_with('/')) return true;
   const char next = path[prefix.size()];
   return next == '/' || next == '?';
-}
-
-// What DeliveryEngine::prepare_job_request adds to a CRM job's request (a
-// private member; keep in step): the same bytes reach Prism as the CRM.
-core::HttpRequest on_the_wire(core::HttpRequest req) {
-  if (!req.idempotency_key.empty())
-    req.headers.emplace_back("Idempotency-Key", req.idempotency_key);
-  if (req.method != "GET" && req.method != "DELETE")
-    req.headers.emplace_back("Content-Type", req.content_type);
-  req.headers.emplace_back("Accept", "application/json");
-  req.headers.emplace_back("User-Agent", "cti-connector");
-  return req;
 }
 
 }  // namespace
@@ -157,7 +147,7 @@ PrismVerdict ContractServers::send(const core::HttpRequest& request) {
     }
     path.erase(0, mount.strip_prefix.size());
   }
-  core::HttpRequest wire = on_the_wire(request);
+  core::HttpRequest wire = webhooks::prepare_crm_request(request);
   wire.url = servers_[best]->origin() + path;
   const core::HttpResponse response = sender_->send(wire, kRequestTimeout);
   if (response.status == 0) {

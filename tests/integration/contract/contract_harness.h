@@ -97,7 +97,8 @@ class ContractServers {
  public:
   static std::expected<std::unique_ptr<ContractServers>, std::string> start(
       const CrmContract& contract);
-  // Sends `request` (as the delivery engine would put it on the wire) to the
+  // Sends `request` with the headers the delivery engine adds
+  // (webhooks::prepare_crm_request) to the
   // Prism serving its path.
   PrismVerdict send(const core::HttpRequest& request);
   const std::vector<std::unique_ptr<PrismServer>>& servers() const { return servers_; }

@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "adapters/hubspot/hubspot_adapter.h"
-#include "connector/core/time.h"
 #include "tests/integration/contract/contract_harness.h"
+#include "tests/integration/contract/contract_records.h"
 
 namespace cti::contract {
 namespace {
@@ -29,25 +29,7 @@ HubspotOptions options(const std::string& base_url) {
 }
 
 core::CallRecord record(Direction direction, Disposition disposition, const std::string& agent) {
-  core::CallRecord r;
-  r.call_id = "c-contract-1";
-  r.direction = direction;
-  const bool in = direction == Direction::Inbound;
-  r.from = in ? "+34612345678" : "1001";
-  if (!in) r.caller_id_presented = "+34930000000";
-  r.to = in ? "+34930000000" : "+34612345678";
-  r.did = in ? "+34930000000" : "";
-  r.agent = agent;
-  r.queue = in ? "sales" : "";
-  r.wait_s = in ? 12.5 : 0;
-  r.started_at = core::from_unix_micros(1795879455'442000);
-  const bool talked = disposition == Disposition::Answered || disposition == Disposition::Voicemail;
-  if (talked) r.answered_at = r.started_at + std::chrono::seconds(5);
-  r.ended_at = r.started_at + std::chrono::seconds(130);
-  r.ring_s = 5;
-  r.talk_s = talked ? 125.25 : 0;
-  r.disposition = disposition;
-  return r;
+  return contract_record(direction, disposition, agent);
 }
 
 Contact contact(bool ambiguous) {
@@ -58,24 +40,6 @@ Contact contact(bool ambiguous) {
   c.matches = ambiguous ? 2 : 1;
   return c;
 }
-
-const Disposition kDispositions[] = {Disposition::Answered,  Disposition::Missed,
-                                     Disposition::Busy,      Disposition::Failed,
-                                     Disposition::Abandoned, Disposition::Voicemail};
-
-// Numbers as the PBX reports them and the region the adapter is set to.
-struct Number {
-  const char* raw;
-  const char* region;
-};
-const Number kNumbers[] = {
-    {"+34612345678", ""},     // ES mobile, E.164
-    {"612345678", "ES"},      // ES mobile, national as dialled
-    {"+34912345678", "ES"},   // ES landline
-    {"+447700900123", "GB"},  // UK mobile (national form 07700 900123)
-    {"02079460958", "GB"},    // UK landline, national as dialled
-    {"+12025550143", "US"},   // US (national form (202) 555-0143)
-};
 
 std::vector<ContractRequest> hubspot_requests(const std::string& base_url) {
   std::vector<ContractRequest> out;
@@ -88,13 +52,19 @@ std::vector<ContractRequest> hubspot_requests(const std::string& base_url) {
     out.push_back({std::move(label), std::move(*req)});
   };
 
-  for (const Number& n : kNumbers) {
-    HubspotOptions o = options(base_url);
-    o.default_region = n.region;
-    const HubspotAdapter adapter(o);
-    const auto number = core::PhoneNumber::parse(n.raw, n.region[0] ? n.region : "ES");
-    add(std::string("lookup ") + n.raw + " region '" + n.region + "'", adapter.lookup(number));
-    add(std::string("create_contact ") + n.raw, adapter.create_contact(number));
+  for (const ContractNumber& n : kNumbers) {
+    for (const bool region_set : {false, true}) {  // default_region, or the number's own
+      HubspotOptions o = options(base_url);
+      if (region_set) o.default_region = n.region;
+      const HubspotAdapter adapter(o);
+      const auto number = core::PhoneNumber::parse(n.raw, n.region);
+      add(std::string("lookup ") + n.raw +
+              (region_set ? " default_region " + std::string(n.region) : ""),
+          adapter.lookup(number));
+    }
+    const HubspotAdapter adapter(options(base_url));
+    add(std::string("create_contact ") + n.raw,
+        adapter.create_contact(core::PhoneNumber::parse(n.raw, n.region)));
   }
 
   for (const bool with_call_id_property : {false, true}) {
@@ -104,8 +74,8 @@ std::vector<ContractRequest> hubspot_requests(const std::string& base_url) {
     const std::string variant = with_call_id_property ? " (call_id_property)" : "";
     add("find_logged_call" + variant, adapter.find_logged_call("c-contract-1"));
     for (const Disposition d : kDispositions) {
-      for (const Direction dir : {Direction::Inbound, Direction::Outbound}) {
-        for (const char* agent : {"1001", "1099", ""}) {
+      for (const Direction dir : kDirections) {
+        for (const char* agent : kAgents) {
           for (const int linked : {0, 1, 2}) {  // none, one contact, ambiguous
             const std::optional<Contact> c =
                 linked == 0 ? std::nullopt : std::optional<Contact>(contact(linked == 2));
