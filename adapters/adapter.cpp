@@ -1,5 +1,7 @@
 #include "adapters/adapter.h"
 
+#include <nlohmann/json.hpp>
+
 #include "adapters/common/answers.h"
 #include "adapters/common/numbers.h"
 
@@ -80,6 +82,36 @@ Step CrmAdapter::log_step(const core::CallRecord& record, std::span<const Exchan
   Step answer = classify_answer(rest.front().response, "call log");
   if (answer.is(Step::Kind::Done)) answer.contact = std::move(contact);
   return answer;
+}
+
+std::optional<Contact> CrmAdapter::parse_created(const core::HttpResponse& response) const {
+  const auto doc = nlohmann::json::parse(response.body, nullptr, false);
+  if (!doc.is_object() || !doc.contains("id")) return std::nullopt;
+  Contact c;
+  c.crm = name();
+  c.matches = 1;
+  const auto& id = doc["id"];
+  if (id.is_string())
+    c.id = id.get<std::string>();
+  else if (id.is_number_integer())
+    c.id = std::to_string(id.get<long long>());
+  else
+    return std::nullopt;
+  return c;
+}
+
+Step CrmAdapter::create_step(const core::PhoneNumber& number,
+                             std::span<const Exchange> so_far) const {
+  if (so_far.empty()) {
+    auto request = creates_contacts() ? create_contact(number) : std::nullopt;
+    if (!request) return Step::fail("this CRM is not configured to create contacts");
+    return Step::send(std::move(*request));
+  }
+  Step answer = classify_answer(so_far.back().response, "create contact");
+  if (!answer.is(Step::Kind::Done)) return answer;
+  auto created = parse_created(so_far.back().response);
+  if (!created) return Step::fail("create contact: the answer names no id");
+  return Step::done(std::move(created));
 }
 
 }  // namespace cti::adapters

@@ -93,9 +93,16 @@ class CrmAdapter {
                         int attempt) const;
 
   // --- Unknown caller: the pop-up may offer to create a contact/lead ---
+  // True when configured to (create_unknown_contacts); the pop-up then
+  // offers the button and POST /v1/contacts runs create_step.
+  virtual bool creates_contacts() const { return false; }
   virtual std::optional<core::HttpRequest> create_contact(const core::PhoneNumber&) const {
     return std::nullopt;
   }
+  // The new record from the create answer. Default: the id at "/id".
+  virtual std::optional<Contact> parse_created(const core::HttpResponse& response) const;
+  // Default: Send create_contact(number); then 2xx -> Done(parse_created).
+  virtual Step create_step(const core::PhoneNumber& number, std::span<const Exchange> so_far) const;
 };
 
 // Stable per call, event and adapter, so a retried or re-sent request is

@@ -59,4 +59,13 @@ JobResult run_lookup(const adapters::CrmAdapter& adapter, const core::PhoneNumbe
       send, max_requests);
 }
 
+JobResult run_create(const adapters::CrmAdapter& adapter, const core::PhoneNumber& number,
+                     const SendFn& send, int max_requests) {
+  return run_steps(
+      [&](std::span<const adapters::Exchange> so_far) {
+        return adapter.create_step(number, so_far);
+      },
+      send, max_requests);
+}
+
 }  // namespace cti::webhooks

@@ -29,6 +29,10 @@ core::HttpRequest prepare_crm_request(core::HttpRequest request);
 JobResult run_lookup(const adapters::CrmAdapter& adapter, const core::PhoneNumber& number,
                      const SendFn& send, int max_requests = 6);
 
+// Creating an unknown caller's contact: create_step() until not Send.
+JobResult run_create(const adapters::CrmAdapter& adapter, const core::PhoneNumber& number,
+                     const SendFn& send, int max_requests = 4);
+
 // A job that keeps asking for more than `max_requests` requests is a bug in
 // its adapter: it fails (dead letter) instead of looping.
 JobResult run_crm_log(const adapters::CrmAdapter& adapter, const core::CallRecord& record,

@@ -255,6 +255,13 @@ std::optional<core::HttpRequest> HubspotAdapter::create_contact(
   return req;
 }
 
+std::optional<Contact> HubspotAdapter::parse_created(const core::HttpResponse& response) const {
+  auto c = CrmAdapter::parse_created(response);
+  if (c && !options_.portal_id.empty())
+    c->url = options_.app_url + "/contacts/" + options_.portal_id + "/record/0-1/" + c->id;
+  return c;
+}
+
 core::HttpRequest HubspotAdapter::find_logged_call(const std::string& call_id) const {
   const json filter = options_.call_id_property.empty()
                           ? json{{"propertyName", "hs_call_body"},

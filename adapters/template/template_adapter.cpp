@@ -184,6 +184,21 @@ Step TemplateAdapter::lookup_step(const core::PhoneNumber& number,
 
 // --- unknown caller ---
 
+std::optional<Contact> TemplateAdapter::parse_created(const core::HttpResponse& response) const {
+  if (!options_.create_contact) return std::nullopt;
+  const auto& c = *options_.create_contact;
+  const json doc = parse_body(response);
+  if (error_in(doc, c.error, "create contact")) return std::nullopt;
+  const auto id = tmpl::text_at(doc, c.id);
+  if (!id) return std::nullopt;
+  Contact created;
+  created.crm = options_.name;
+  created.id = *id;
+  created.kind = c.kind;
+  created.matches = 1;
+  return created;
+}
+
 std::optional<core::HttpRequest> TemplateAdapter::create_contact(
     const core::PhoneNumber& number) const {
   if (!options_.create_contact || !options_.create_unknown_contacts || !number.is_e164())

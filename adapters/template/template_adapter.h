@@ -92,7 +92,11 @@ class TemplateAdapter final : public CrmAdapter {
   Step log_step(const core::CallRecord& record, std::span<const Exchange> so_far,
                 int attempt) const override;
 
+  bool creates_contacts() const override {
+    return options_.create_contact.has_value() && options_.create_unknown_contacts;
+  }
   std::optional<core::HttpRequest> create_contact(const core::PhoneNumber& number) const override;
+  std::optional<Contact> parse_created(const core::HttpResponse& response) const override;
 
   // What the placeholders stand for (exposed for tests and docs): any of
   // number, record, contact may be absent.

@@ -31,6 +31,12 @@ struct Principal {
   std::string agent;  // an agent token may act only as this agent; empty for integration tokens
 };
 
+// Why POST /v1/contacts did not create a contact.
+struct ContactError {
+  enum class Kind { InvalidNumber, UnknownCrm, CannotCreate, Crm } kind;
+  std::string detail;
+};
+
 // A configured agent (GET /v1/me, WebSocket sessions).
 struct AgentView {
   std::string id, extension, name;
@@ -95,6 +101,13 @@ class Backend {
   // --- Click-to-call and the dialing policy. Defaults answer "not
   // available" so backends without a dialer (tests, tools) need nothing.
   virtual bool dialing_enabled() { return false; }
+  // The pop-up's "create contact" for an unknown caller: the new contact.
+  virtual std::expected<nlohmann::json, ContactError> create_contact(const Principal&,
+                                                                     const std::string& /*number*/,
+                                                                     const std::string& /*crm*/) {
+    return std::unexpected(
+        ContactError{ContactError::Kind::CannotCreate, "no CRM is configured to create contacts"});
+  }
   // The agent with this id, if configured.
   virtual std::optional<AgentView> find_agent(const std::string& /*id*/) { return std::nullopt; }
   virtual DialOutcome dial(const DialCommand&) { return {}; }

@@ -112,6 +112,20 @@ std::expected<DncBody, BodyError> parse_dnc_body(std::string_view body) {
   return b;
 }
 
+std::expected<ContactBody, BodyError> parse_contact_body(std::string_view body) {
+  auto j = parse_object(body, {"number", "crm"});
+  if (!j) return std::unexpected(j.error());
+  ContactBody b;
+  auto number = text_field(*j, "number");
+  if (!number) return std::unexpected(number.error());
+  b.number = *number;
+  const std::string none;
+  auto crm = text_field(*j, "crm", &none);
+  if (!crm) return std::unexpected(crm.error());
+  b.crm = *crm;
+  return b;
+}
+
 std::expected<ConsentCommand, BodyError> parse_consent_body(std::string_view body,
                                                             const Principal& by,
                                                             core::Timestamp now) {

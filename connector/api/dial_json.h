@@ -31,6 +31,12 @@ struct DncBody {
 };
 std::expected<DncBody, BodyError> parse_dnc_body(std::string_view body);
 // {"number", "status": "granted"|"revoked", "source", "date": RFC 3339 (default now)}
+// POST /v1/contacts: {"number", "crm"?}.
+struct ContactBody {
+  std::string number, crm;
+};
+std::expected<ContactBody, BodyError> parse_contact_body(std::string_view body);
+
 std::expected<ConsentCommand, BodyError> parse_consent_body(std::string_view body,
                                                             const Principal& by,
                                                             core::Timestamp now);

@@ -38,6 +38,8 @@ std::string_view slug(Problem p) {
       return "pbx-unavailable";
     case Problem::ServiceUnavailable:
       return "service-unavailable";
+    case Problem::CrmError:
+      return "crm-error";
   }
   return "internal";
 }
@@ -74,6 +76,8 @@ std::string_view title(Problem p) {
       return "PBX unavailable";
     case Problem::ServiceUnavailable:
       return "Service unavailable";
+    case Problem::CrmError:
+      return "The CRM did not accept the request";
   }
   return "Internal server error";
 }
@@ -107,6 +111,8 @@ http::status status_of(Problem p) {
     case Problem::PbxUnavailable:
     case Problem::ServiceUnavailable:
       return http::status::service_unavailable;
+    case Problem::CrmError:
+      return http::status::bad_gateway;
   }
   return http::status::internal_server_error;
 }

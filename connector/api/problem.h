@@ -26,6 +26,7 @@ enum class Problem {
   Internal,              // 500 internal
   PbxUnavailable,        // 503 pbx-unavailable (Retry-After set by the caller)
   ServiceUnavailable,    // 503 service-unavailable (a limit; Retry-After set by the caller)
+  CrmError,              // 502 crm-error (the CRM refused or failed; detail says how)
 };
 
 std::string_view slug(Problem p);

@@ -35,6 +35,7 @@ enum class Handler {
   DialPage,
   Me,
   WsWithoutUpgrade,
+  CreateContact,
   ListDeliveries,
   Replay,
   Metrics
@@ -61,6 +62,7 @@ constexpr std::array routes{
     Route{"/v1/audit", http::verb::get, Handler::Audit},
     Route{"/dial", http::verb::get, Handler::DialPage, true},
     Route{"/v1/me", http::verb::get, Handler::Me, true},
+    Route{"/v1/contacts", http::verb::post, Handler::CreateContact, true},
     // Upgrades are taken by the session before routing; a plain GET lands here.
     Route{"/v1/ws", http::verb::get, Handler::WsWithoutUpgrade, true},
     Route{"/v1/deliveries", http::verb::get, Handler::ListDeliveries},
@@ -297,6 +299,20 @@ Response run(Handler h, const Call& c) {
       me["extension"] = agent->extension;
       me["name"] = agent->name;
       return json_response(http::status::ok, me, v);
+    }
+
+    case Handler::CreateContact: {
+      if (auto r = need_json(c)) return std::move(*r);
+      const auto body = parse_contact_body(c.req.body());
+      if (!body) return body_problem(c, body.error());
+      const auto created = c.backend.create_contact(c.by, body->number, body->crm);
+      if (created) return json_response(http::status::created, *created, v);
+      using K = ContactError::Kind;
+      const Problem p = created.error().kind == K::InvalidNumber  ? Problem::InvalidNumber
+                        : created.error().kind == K::UnknownCrm   ? Problem::NotFound
+                        : created.error().kind == K::CannotCreate ? Problem::Unprocessable
+                                                                  : Problem::CrmError;
+      return make_problem(p, created.error().detail, c.path, v);
     }
 
     case Handler::WsWithoutUpgrade:

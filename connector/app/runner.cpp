@@ -239,6 +239,24 @@ int run(const config::Config& config, const RunOptions& options) {
   for (const auto& a : config.agents) agent_views.push_back({a.id, a.extension, a.name});
   backend->set_agents(std::move(agent_views));
   api_options.hub = hub;
+  backend->set_contact_creator(
+      [&screen_pop, &config](
+          const std::string& number,
+          const std::string& crm) -> std::expected<nlohmann::json, api::ContactError> {
+        const auto parsed = core::PhoneNumber::parse(number, config.numbers.default_region,
+                                                     config.numbers.max_extension_digits);
+        if (!parsed.is_e164())
+          return std::unexpected(api::ContactError{api::ContactError::Kind::InvalidNumber,
+                                                   "not a phone number: \"" + number + "\""});
+        auto created = screen_pop.create_contact(crm, parsed.value());
+        if (created) return contact_to_json(*created);
+        using K = ScreenPop::CreateError::Kind;
+        const auto kind =
+            created.error().kind == K::UnknownCrm     ? api::ContactError::Kind::UnknownCrm
+            : created.error().kind == K::CannotCreate ? api::ContactError::Kind::CannotCreate
+                                                      : api::ContactError::Kind::Crm;
+        return std::unexpected(api::ContactError{kind, created.error().detail});
+      });
   api_options.max_body_bytes = config.api.max_body_bytes;
   api::Server server(api_ioc, api_options, backend);
   auto port = server.start();

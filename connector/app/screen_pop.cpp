@@ -13,12 +13,21 @@ namespace {
 
 nlohmann::json contact_json(const std::optional<adapters::Contact>& c) {
   if (!c) return nullptr;
+  return contact_to_json(*c);
+}
+
+}  // namespace
+
+nlohmann::json contact_to_json(const adapters::Contact& contact) {
+  const adapters::Contact* c = &contact;
   nlohmann::json j = {{"crm", c->crm},         {"id", c->id},   {"name", c->name},
                       {"company", c->company}, {"url", c->url}, {"ambiguous", c->ambiguous},
                       {"matches", c->matches}};
   if (!c->kind.empty()) j["kind"] = c->kind;
   return j;
 }
+
+namespace {
 
 nlohmann::json update_message(const core::CallEvent& e, const nlohmann::json& call) {
   nlohmann::json m = {{"type", "call_update"}, {"event", core::to_string(e.kind)}, {"call", call}};
@@ -209,13 +218,52 @@ void ScreenPop::on_timeout(const std::string& call_id) {
 
 nlohmann::json ScreenPop::pop_message(const std::string&, const Call& call) const {
   std::string lookup = call.result ? call.result->outcome : call.timed_out ? "timeout" : "pending";
-  return {
+  nlohmann::json m = {
       {"type", "screen_pop"},
       {"call", call.call},
-      {"lookup", std::move(lookup)},
+      {"lookup", lookup},
       {"contact", call.result ? contact_json(call.result->contact) : nullptr},
       {"history", call.result ? call.result->history : nlohmann::json::array()},
   };
+  // An unknown caller: the CRMs the panel may offer "create contact" in.
+  if (lookup == "done" && !call.result->contact) {
+    nlohmann::json can_create = nlohmann::json::array();
+    for (const auto& crm : crms_)
+      if (crm->creates_contacts()) can_create.push_back(crm->name());
+    if (!can_create.empty()) m["can_create"] = std::move(can_create);
+  }
+  return m;
+}
+
+std::expected<adapters::Contact, ScreenPop::CreateError> ScreenPop::create_contact(
+    const std::string& crm_name, const std::string& e164) {
+  const adapters::CrmAdapter* crm = nullptr;
+  for (const auto& c : crms_)
+    if (crm_name.empty() ? c->creates_contacts() : c->name() == crm_name) {
+      crm = c.get();
+      break;
+    }
+  if (!crm)
+    return std::unexpected(CreateError{CreateError::Kind::UnknownCrm,
+                                       crm_name.empty()
+                                           ? "no CRM is configured to create contacts"
+                                           : "no CRM named \"" + crm_name + "\" is configured"});
+  if (!crm->creates_contacts())
+    return std::unexpected(
+        CreateError{CreateError::Kind::CannotCreate,
+                    "CRM \"" + crm->name() + "\" is not configured to create contacts"});
+  const auto timeout = std::chrono::milliseconds(options_.crm_timeout_ms);
+  const webhooks::JobResult r = webhooks::run_create(
+      *crm, core::PhoneNumber::parse(e164, ""), [&](const core::HttpRequest& request) {
+        return sender_->send(webhooks::prepare_crm_request(request), timeout);
+      });
+  if (!r.final.is(adapters::Step::Kind::Done) || !r.final.contact)
+    return std::unexpected(CreateError{CreateError::Kind::Crm, r.final.reason});
+  adapters::Contact created = *r.final.contact;
+  if (created.crm.empty()) created.crm = crm->name();
+  cache_.put(e164, created);
+  spdlog::info("screen-pop: created contact {} in {}", created.id, crm->name());
+  return created;
 }
 
 void ScreenPop::send_pop(const std::string& extension, const std::string& call_id,

@@ -14,6 +14,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <expected>
 #include <map>
 #include <memory>
 #include <optional>
@@ -32,6 +33,10 @@
 
 namespace cti::app {
 
+// {crm, id, name, company, url, ambiguous, matches, kind?}: the contact as
+// pop-ups and POST /v1/contacts show it.
+nlohmann::json contact_to_json(const adapters::Contact& contact);
+
 class ScreenPop {
  public:
   ScreenPop(boost::asio::io_context& loop, std::shared_ptr<api::AgentHub> hub,
@@ -44,6 +49,17 @@ class ScreenPop {
 
   // On the loop, for every call event in order.
   void on_event(const core::CallEvent& event);
+
+  // The pop-up's "create contact" (POST /v1/contacts), on the caller's
+  // thread (an API thread): creates the caller in `crm` (or the first CRM
+  // that creates contacts when empty) and caches the new contact, so the
+  // next ring pops it. Errors: the text to show.
+  struct CreateError {
+    enum class Kind { UnknownCrm, CannotCreate, Crm } kind;
+    std::string detail;
+  };
+  std::expected<adapters::Contact, CreateError> create_contact(const std::string& crm,
+                                                               const std::string& e164);
 
  private:
   struct Lookup {

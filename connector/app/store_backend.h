@@ -45,6 +45,17 @@ class StoreBackend final : public api::Backend {
       const api::ConsentCommand& c) override;
   nlohmann::json list_audit(const api::AuditFilter& f) override;
 
+  // The unknown caller's "create contact" (set once before the API starts).
+  using ContactCreator = std::function<std::expected<nlohmann::json, api::ContactError>(
+      const std::string& number, const std::string& crm)>;
+  void set_contact_creator(ContactCreator creator) { contact_creator_ = std::move(creator); }
+  std::expected<nlohmann::json, api::ContactError> create_contact(const api::Principal&,
+                                                                  const std::string& number,
+                                                                  const std::string& crm) override {
+    if (!contact_creator_) return api::Backend::create_contact({}, number, crm);
+    return contact_creator_(number, crm);
+  }
+
   // The configured agents (set once before the API starts).
   void set_agents(std::vector<api::AgentView> agents) { agents_ = std::move(agents); }
   std::optional<api::AgentView> find_agent(const std::string& id) override {
@@ -55,6 +66,7 @@ class StoreBackend final : public api::Backend {
 
  private:
   std::vector<api::AgentView> agents_;
+  ContactCreator contact_creator_;
   store::Store& store_;
   common::Registry& metrics_;
   std::vector<std::shared_ptr<PbxHealth>> pbx_;

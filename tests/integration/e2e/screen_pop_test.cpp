@@ -24,6 +24,11 @@ class LocalHubspot {
                       R"("hs_lastmodifieddate":"2026-11-01T10:00:00Z"}}]})",
                       "application/json");
     });
+    server_.Post("/crm/v3/objects/contacts", [this](const auto& req, auto& res) {
+      record(req);
+      res.status = 201;
+      res.set_content(R"({"id":"777","properties":{"phone":"+34600111222"}})", "application/json");
+    });
     server_.Post("/crm/v3/objects/calls", [this](const auto& req, auto& res) {
       record(req);
       res.status = 201;
@@ -99,6 +104,7 @@ class ScreenPopE2e : public E2e {
                         {"base_url", "http://127.0.0.1:" + std::to_string(crm_.port())},
                         {"token", "hs-private-app-token"},
                         {"portal_id", "4242"},
+                        {"create_unknown_contacts", true},
                         {"users", {{"ana", "75001"}}}}}},
                      {"screen_pop", {{"lookup_timeout_ms", 5000}}}});
     start_connector();
@@ -226,6 +232,31 @@ TEST_F(ScreenPopE2e, UpgradeNeedsAValidTokenAndAnAgentTokenWatchesOnlyItsAgent) 
   const json j = json::parse(who->body);
   EXPECT_EQ(j["agent"], "ana");
   EXPECT_EQ(j["extension"], "1001");
+}
+
+TEST_F(ScreenPopE2e, CreateContactForAnUnknownCallerGoesToTheCrmWithTheE164NumberOnly) {
+  start_connector_without_pbx();
+  const auto created = api_post("/v1/contacts", {{"number", "600 111 222"}}, kAnaToken);
+  ASSERT_TRUE(created);
+  ASSERT_EQ(created->status, 201) << created->body << slurp(path("connector.err"));
+  const json contact = json::parse(created->body);
+  EXPECT_EQ(contact["crm"], "hs");
+  EXPECT_EQ(contact["id"], "777");
+  EXPECT_EQ(contact["url"], "https://app.hubspot.com/contacts/4242/record/0-1/777");
+  const auto sent = crm_.requests("/crm/v3/objects/contacts");
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(sent[0].second["properties"]["phone"], "+34600111222");  // E.164, nothing invented
+  EXPECT_EQ(sent[0].second["properties"].size(), 1u);
+
+  const auto unknown_crm =
+      api_post("/v1/contacts", {{"number", "+34600111222"}, {"crm", "sf"}}, kAnaToken);
+  ASSERT_TRUE(unknown_crm);
+  EXPECT_EQ(unknown_crm->status, 404);
+  const auto not_a_number = api_post("/v1/contacts", {{"number", "call me"}}, kAnaToken);
+  ASSERT_TRUE(not_a_number);
+  EXPECT_EQ(not_a_number->status, 422);
+  EXPECT_EQ(not_a_number->get_header_value("Content-Type"), "application/problem+json");
+  EXPECT_EQ(crm_.requests("/crm/v3/objects/contacts").size(), 1u);  // refusals reach no CRM
 }
 
 }  // namespace

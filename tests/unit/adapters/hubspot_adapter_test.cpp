@@ -601,3 +601,44 @@ TEST(HubspotCreateContact, OnlyWhenEnabledAndWithoutInventedNames) {
 
 }  // namespace
 }  // namespace cti::adapters
+
+namespace cti::adapters {
+namespace {
+
+TEST(HubspotCreateStep, OnlyWhenConfiguredThenTheNewIdWithItsRecordUrl) {
+  HubspotOptions o;
+  o.name = "hs";
+  o.token = "t";
+  o.portal_id = "4242";
+  const auto number = core::PhoneNumber::parse("+34600111222", "ES");
+  const HubspotAdapter off(o);
+  EXPECT_FALSE(off.creates_contacts());
+  EXPECT_TRUE(off.create_step(number, {}).is(Step::Kind::Fail));
+
+  o.create_unknown_contacts = true;
+  const HubspotAdapter on(o);
+  EXPECT_TRUE(on.creates_contacts());
+  std::vector<Exchange> done;
+  Step s = on.create_step(number, done);
+  ASSERT_TRUE(s.is(Step::Kind::Send));
+  EXPECT_EQ(s.request.url, "https://api.hubapi.com/crm/v3/objects/contacts");
+  core::HttpResponse created;
+  created.status = 201;
+  created.body = R"({"id":"777","properties":{}})";
+  done.push_back({s.request, created});
+  s = on.create_step(number, done);
+  ASSERT_TRUE(s.is(Step::Kind::Done));
+  ASSERT_TRUE(s.contact);
+  EXPECT_EQ(s.contact->id, "777");
+  EXPECT_EQ(s.contact->crm, "hs");
+  EXPECT_EQ(s.contact->url, "https://app.hubspot.com/contacts/4242/record/0-1/777");
+
+  done.back().response.status = 409;  // HubSpot: a contact with that value exists
+  EXPECT_TRUE(on.create_step(number, done).is(Step::Kind::Fail));
+  done.back().response.status = 201;
+  done.back().response.body = "{}";
+  EXPECT_TRUE(on.create_step(number, done).is(Step::Kind::Fail));  // no id: say so
+}
+
+}  // namespace
+}  // namespace cti::adapters
