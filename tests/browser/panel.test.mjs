@@ -9,7 +9,9 @@
 // It signs both agents in, opens the AMI gate, and checks: each card shows
 // the caller within 1 s of the ringing frame leaving the replay server; ben's
 // card closes on call.ringing_stopped; ana's turns "On call", closes on
-// call.ended, and the call appears in her today's list as answered. No CSP
+// call.ended, and the call appears in her today's list as answered. With a
+// "directory" CRM in the build: contact name (markup shown as text), the
+// ambiguity notice, the CRM link, and ana's CRM tab opened by itself. No CSP
 // violation or script error may happen. Screenshots: <artifacts>/panel-*.png;
 // timings appended to <artifacts>/panel-timings.jsonl. Exit status 0 = pass.
 import fs from 'node:fs';
@@ -19,6 +21,7 @@ import {createRequire} from 'node:module';
 import {fileURLToPath} from 'node:url';
 
 import {AmiGate, isRingingFrame} from './support/ami_gate.mjs';
+import {CrmPage} from './support/crm_page.mjs';
 import {Child, waitForPortFile} from './support/processes.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -62,7 +65,7 @@ const check = (ok, message) => {
   if (!ok) throw new Error(message);
 };
 
-function writeConfig(dir, amiPort, crm) {
+function writeConfig(dir, amiPort, crm, frameAncestors = ["'none'"]) {
   const config = {
     pbx: [{type: 'ami', name: 'main', host: '127.0.0.1', port: amiPort, username: 'cti', secret: AMI_SECRET,
            backoff_initial_ms: 50, backoff_max_ms: 200}],
@@ -73,7 +76,7 @@ function writeConfig(dir, amiPort, crm) {
     numbers: {default_region: 'ES'},
     crm,
     store: {path: path.join(dir, 'cti.db')},
-    api: {listen: '127.0.0.1:0', tokens: [TOKENS.integration]},
+    api: {listen: '127.0.0.1:0', tokens: [TOKENS.integration], frame_ancestors: frameAncestors},
     log: {level: 'debug'},
   };
   const file = path.join(dir, 'config.json');
@@ -137,13 +140,14 @@ async function cardLatency(page, who, gate, extension) {
 
 // Everything the test started, so that a failure, the deadline or a signal
 // (ctest's timeout) stops it all.
-const run = {dir: null, children: [], browser: null, gate: null, ok: false};
+const run = {dir: null, artifacts: null, children: [], browser: null, gate: null, crmPage: null, ok: false};
 
 async function cleanup() {
-  const {children, browser, gate, dir} = run;
+  const {children, browser, gate, crmPage, dir} = run;
   run.children = [];
   if (browser) await browser.close().catch(() => {});
   if (gate) gate.close();
+  if (crmPage) crmPage.close();
   for (const c of children.reverse()) await c.stop();
   if (!dir) return;
   if (run.ok) {
@@ -156,6 +160,7 @@ async function cleanup() {
 
 async function test(opts, chromium) {
   fs.mkdirSync(opts.artifacts, {recursive: true});
+  run.artifacts = opts.artifacts;
   const dir = (run.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cti-browser-')));
   const children = run.children;
   const problems = [];
@@ -167,11 +172,14 @@ async function test(opts, chromium) {
                                 path.join(opts.fixtures, 'ami', 'd_queue_answered.ami')], dir);
   children.push(ami);
   const gate = (run.gate = new AmiGate(await waitForPortFile(path.join(dir, 'ami.port'), ami)));
-  const config = writeConfig(dir, await gate.listen(), crm || []);
+  const crmPage = (run.crmPage = new CrmPage());
+  const crmOrigin = 'http://127.0.0.1:' + (await crmPage.listen());
+  const config = writeConfig(dir, await gate.listen(), crm || [], [crmOrigin]);
   const connector = new Child('connector', [path.join(opts.binDir, 'cti-connector'), 'run', '--config', config,
                                             '--api-port-file', path.join(dir, 'api.port')], dir);
   children.push(connector);
   const base = 'http://127.0.0.1:' + (await waitForPortFile(path.join(dir, 'api.port'), connector));
+  crmPage.panelUrl = base + '/';
 
   const userDataDir = path.join(dir, 'chromium-profile');
   const browser = (run.browser = await chromium.launchPersistentContext(userDataDir, {
@@ -183,6 +191,12 @@ async function test(opts, chromium) {
   }));
   const ben = await signIn(browser, 'ben', base, problems);
   const ana = await signIn(browser, 'ana', base, problems);
+  // ana asks for the CRM record to open by itself (a local stand-in answers it).
+  const crmUrl = 'https://crm.example.test/contacts/c-001';
+  await browser.route('https://crm.example.test/**', (r) => r.fulfill({body: 'CRM record', contentType: 'text/plain'}));
+  await ana.check('#autoopen');
+  const popup = crm ? browser.waitForEvent('page', {timeout: 30000}) : null;
+  const tabs = browser.pages().length;
 
   gate.open();  // the replay starts once the connector reconnects through it
   const [benCard, anaCard] = await Promise.all([
@@ -195,7 +209,11 @@ async function test(opts, chromium) {
     check(await benCard.card.locator('img').count() === 0, 'ben: the contact name became markup');
     await benCard.card.locator('.ambiguous:not([hidden])').waitFor({timeout: 5000});
     const link = await benCard.card.locator('.crm-link').getAttribute('href');
-    check(link === 'https://crm.example.test/contacts/c-001', `ben: CRM link ${link}`);
+    check(link === crmUrl, `ben: CRM link ${link}`);
+    const opened = await popup;
+    await opened.waitForURL(crmUrl, {timeout: 5000});
+    check(await opened.evaluate(() => window.opener === null), 'the CRM record was opened with an opener');
+    check(browser.pages().length === tabs + 1, `${browser.pages().length - tabs} CRM tabs opened, expected 1 (ana's)`);
   } else {
     await benCard.card.locator('.unknown:not([hidden]), .lookup:not([hidden])').first().waitFor({timeout: 5000});
   }
@@ -212,12 +230,33 @@ async function test(opts, chromium) {
   const rowText = await row.first().textContent();
   check(rowText.includes('Answered'), `ana: today's list shows "${rowText}"`);
   await ana.screenshot({path: path.join(opts.artifacts, 'panel-ended.png')});
+  await checkFraming(browser, crmOrigin, crmOrigin.replace('127.0.0.1', 'localhost'));
   check(problems.length === 0, 'page problems:\n' + problems.join('\n'));
 
   const timing = {at: new Date().toISOString(), ben_card_ms: benCard.ms, ana_card_ms: anaCard.ms, contact: !!crm};
   fs.appendFileSync(path.join(opts.artifacts, 'panel-timings.jsonl'), JSON.stringify(timing) + '\n');
   console.log(`PASS card after ringing frame: ben ${benCard.ms} ms, ana ${anaCard.ms} ms`);
   run.ok = true;
+}
+
+// api.frame_ancestors lists the CRM's origin: the panel loads in its iframe
+// there, and the same page from another origin (localhost) gets nothing.
+async function checkFraming(context, allowed, other) {
+  const page = await context.newPage();
+  await page.goto(allowed + '/');
+  const frame = page.frameLocator('#panel');
+  await frame.locator('#signin').waitFor({timeout: 10000});
+  await page.screenshot({path: path.join(run.artifacts, 'panel-in-crm.png')});
+  const blocked = new Promise((resolve) => {
+    page.on('console', (m) => {
+      if (/frame-ancestors/.test(m.text())) resolve(true);
+    });
+  });
+  await page.goto(other + '/');
+  const refused = await Promise.race([blocked, page.waitForTimeout(5000).then(() => false)]);
+  check(refused, `the panel did not refuse to be framed by ${other}`);
+  check(await page.frameLocator('#panel').locator('#signin').count() === 0, `the panel rendered inside ${other}`);
+  await page.close();
 }
 
 async function main() {
