@@ -119,7 +119,9 @@ async function signIn(context, who, base, problems) {
   await page.goto(base + '/');
   await page.fill('#token', TOKENS[who]);
   await page.click('#signin button[type=submit]');
-  await page.waitForSelector('#panel:not([hidden])', {timeout: 10000});
+  await page.locator('#panel:not([hidden]), #signin-error:not(:empty)').first().waitFor({timeout: 10000});
+  const refused = await page.textContent('#signin-error');
+  check(!refused, `${who}: sign-in refused: ${refused}`);
   await page.waitForSelector('#conn[data-state="live"]', {timeout: 10000});
   const me = await page.textContent('#me');
   check(me.includes(who === 'ana' ? 'ext. 1001' : 'ext. 1002'), `${who}: #me shows "${me}"`);

@@ -29,7 +29,7 @@ Router::Result get(const Router& router, std::string target) {
 }
 
 std::string header(const Response& res, std::string_view name) {
-  const auto it = res.find(name);
+  const auto it = res.find(boost::beast::string_view(name.data(), name.size()));
   return it == res.end() ? "" : std::string(it->value());
 }
 
