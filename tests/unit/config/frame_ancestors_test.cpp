@@ -9,6 +9,7 @@
 namespace cti::config {
 namespace {
 
+using namespace testing;
 using nlohmann::json;
 
 TEST(Validators, FrameAncestor) {
