@@ -66,7 +66,10 @@ function onMessage(msg) {
       break;
     case 'call_update':
       cards.update(msg);
-      if (msg.event === 'call.ended') today.refreshSoon();
+      if (msg.event === 'call.ended') {
+        today.ended(msg.call);
+        today.refreshSoon();
+      }
       break;
     default:
       break;  // newer server messages: ignored
@@ -141,6 +144,7 @@ function signOut(reason) {
   me = null;
   lost = false;
   cards.clear();
+  today.clear();
   sessionStorage.removeItem(TOKEN_KEY);
   setToken('');
   showSignin(reason);
