@@ -15,6 +15,7 @@
 // violation or script error may happen. Screenshots: <artifacts>/panel-*.png;
 // timings appended to <artifacts>/panel-timings.jsonl. Exit status 0 = pass.
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import {createRequire} from 'node:module';
@@ -65,7 +66,19 @@ const check = (ok, message) => {
   if (!ok) throw new Error(message);
 };
 
-function writeConfig(dir, amiPort, crm, frameAncestors = ["'none'"]) {
+// A loopback port free right now: the connector is restarted on the same
+// one, so that the page (same origin) can reconnect to it.
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer().once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const {port} = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function writeConfig(dir, amiPort, crm, frameAncestors = ["'none'"], apiPort = 0) {
   const config = {
     pbx: [{type: 'ami', name: 'main', host: '127.0.0.1', port: amiPort, username: 'cti', secret: AMI_SECRET,
            backoff_initial_ms: 50, backoff_max_ms: 200}],
@@ -76,7 +89,7 @@ function writeConfig(dir, amiPort, crm, frameAncestors = ["'none'"]) {
     numbers: {default_region: 'ES'},
     crm,
     store: {path: path.join(dir, 'cti.db')},
-    api: {listen: '127.0.0.1:0', tokens: [TOKENS.integration], frame_ancestors: frameAncestors},
+    api: {listen: `127.0.0.1:${apiPort}`, tokens: [TOKENS.integration], frame_ancestors: frameAncestors},
     log: {level: 'debug'},
   };
   const file = path.join(dir, 'config.json');
@@ -176,11 +189,15 @@ async function test(opts, chromium) {
   const gate = (run.gate = new AmiGate(await waitForPortFile(path.join(dir, 'ami.port'), ami)));
   const crmPage = (run.crmPage = new CrmPage());
   const crmOrigin = 'http://127.0.0.1:' + (await crmPage.listen());
-  const config = writeConfig(dir, await gate.listen(), crm || [], [crmOrigin]);
-  const connector = new Child('connector', [path.join(opts.binDir, 'cti-connector'), 'run', '--config', config,
-                                            '--api-port-file', path.join(dir, 'api.port')], dir);
-  children.push(connector);
-  const base = 'http://127.0.0.1:' + (await waitForPortFile(path.join(dir, 'api.port'), connector));
+  const config = writeConfig(dir, await gate.listen(), crm || [], [crmOrigin], await freePort());
+  const startConnector = async (name) => {
+    const portFile = path.join(dir, `${name}.port`);
+    const child = new Child(name, [path.join(opts.binDir, 'cti-connector'), 'run', '--config', config,
+                                   '--api-port-file', portFile], dir);
+    children.push(child);
+    return {child, base: 'http://127.0.0.1:' + (await waitForPortFile(portFile, child))};
+  };
+  const {child: connector, base} = await startConnector('connector');
   crmPage.panelUrl = base + '/';
 
   const userDataDir = path.join(dir, 'chromium-profile');
@@ -233,6 +250,17 @@ async function test(opts, chromium) {
   check(rowText.includes('Answered'), `ana: today's list shows "${rowText}"`);
   await ana.screenshot({path: path.join(opts.artifacts, 'panel-ended.png')});
   await checkFraming(browser, crmOrigin, crmOrigin.replace('127.0.0.1', 'localhost'));
+
+  // The connector restarts: the banner says so, and the panel comes back by itself.
+  await connector.stop();
+  await ana.locator('#banner:not([hidden])').waitFor({timeout: 10000});
+  await ana.screenshot({path: path.join(opts.artifacts, 'panel-reconnecting.png')});
+  const restarted = await startConnector('connector-restarted');
+  check(restarted.base === base, `the connector came back on ${restarted.base}, not ${base}`);
+  await ana.locator('#conn[data-state="live"]').waitFor({timeout: 40000});
+  check(await ana.locator('#banner').isHidden(), 'the reconnect banner stayed after reconnecting');
+  // The banner's "Reconnecting" and the page's failed socket attempts are expected here.
+  problems.splice(0, problems.length, ...problems.filter((p) => !/WebSocket connection to .* failed|ERR_CONNECTION_REFUSED/.test(p)));
   check(problems.length === 0, 'page problems:\n' + problems.join('\n'));
 
   const timing = {at: new Date().toISOString(), ben_card_ms: benCard.ms, ana_card_ms: anaCard.ms, contact: !!crm};
