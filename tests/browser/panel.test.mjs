@@ -234,7 +234,8 @@ async function test(opts, chromium) {
     check(await opened.evaluate(() => window.opener === null), 'the CRM record was opened with an opener');
     check(browser.pages().length === tabs + 1, `${browser.pages().length - tabs} CRM tabs opened, expected 1 (ana's)`);
   } else {
-    await benCard.card.locator('.unknown:not([hidden]), .lookup:not([hidden])').first().waitFor({timeout: 5000});
+    const lookup = await benCard.card.getAttribute('data-lookup');
+    check(['skipped', 'done', 'pending', 'timeout', 'failed'].includes(lookup), `ben: lookup state "${lookup}"`);
   }
   check((await benCard.card.locator('.queue').textContent()).includes('sales'), 'ben: the card does not name the queue');
   await ben.screenshot({path: path.join(opts.artifacts, 'panel-ringing.png')});
