@@ -10,6 +10,7 @@
 #include "connector/api/delivery_json.h"
 #include "connector/api/dial_json.h"
 #include "connector/api/dial_page.h"
+#include "connector/api/panel_page.h"
 #include "connector/api/params.h"
 #include "connector/api/problem.h"
 #include "connector/api/target.h"
@@ -36,6 +37,8 @@ enum class Handler {
   Me,
   WsWithoutUpgrade,
   CreateContact,
+  Panel,
+  PanelFile,
   ListDeliveries,
   Replay,
   Metrics
@@ -65,15 +68,19 @@ constexpr std::array routes{
     Route{"/v1/contacts", http::verb::post, Handler::CreateContact, true},
     // Upgrades are taken by the session before routing; a plain GET lands here.
     Route{"/v1/ws", http::verb::get, Handler::WsWithoutUpgrade, true},
+    Route{"/", http::verb::get, Handler::Panel, true},
+    Route{"/panel/{file}", http::verb::get, Handler::PanelFile, true},
     Route{"/v1/deliveries", http::verb::get, Handler::ListDeliveries},
     Route{"/v1/deliveries/{id}/replay", http::verb::post, Handler::Replay},
     Route{"/metrics", http::verb::get, Handler::Metrics},
 };
 
-// Served without a token: health for probes, and the /dial page (static,
-// no data) because a tel: link cannot carry one; its script then calls the
-// API with the token the browser holds.
-bool is_public(std::string_view path) { return path == "/v1/health" || path == "/dial"; }
+// Served without a token: health for probes, the /dial page (static, no
+// data) because a tel: link cannot carry one, and the agent panel (static
+// too) where the agent types it; their scripts then call the API with it.
+bool is_public(std::string_view path) {
+  return path == "/v1/health" || path == "/dial" || path == "/" || path.starts_with("/panel/");
+}
 
 // Captured path parameters in pattern order, or nullopt when the path differs.
 std::optional<std::vector<std::string>> match(std::string_view pattern,
@@ -137,6 +144,7 @@ struct Call {
   const std::vector<std::string>& captures;
   Backend& backend;
   const Principal& by;
+  const PanelOptions& panel;
 };
 
 Response bad_request(const Call& c, std::string_view detail) {
@@ -285,6 +293,12 @@ Response run(Handler h, const Call& c) {
     }
     case Handler::DialPage:
       return html_response(dial_page_html(), v);
+    case Handler::Panel:
+    case Handler::PanelFile: {
+      const std::string_view file = h == Handler::Panel ? panel_index : c.captures.at(0);
+      if (auto res = panel_response(file, c.panel, v)) return std::move(*res);
+      return make_problem(Problem::NotFound, "no such resource", c.path, v);
+    }
 
     case Handler::Me: {
       json me = {{"click_to_call", c.backend.dialing_enabled()}};
@@ -369,10 +383,11 @@ std::string allow_header(const std::vector<http::verb>& methods) {
 }  // namespace
 
 Router::Router(std::shared_ptr<Backend> backend, TokenVerifier tokens,
-               std::vector<std::string> token_agents)
+               std::vector<std::string> token_agents, PanelOptions panel)
     : backend_(std::move(backend)),
       tokens_(std::move(tokens)),
-      token_agents_(std::move(token_agents)) {}
+      token_agents_(std::move(token_agents)),
+      panel_(std::move(panel)) {}
 
 Router::Result Router::handle(const Request& req) const {
   const std::string_view target(req.target().data(), req.target().size());
@@ -425,7 +440,7 @@ Router::Result Router::handle(const Request& req) const {
                            "an agent token cannot use this resource; use an integration token",
                            path, v),
               r.pattern};
-    const Call call{req, path, *captures, *backend_, by};
+    const Call call{req, path, *captures, *backend_, by, panel_};
     try {
       return {run(r.handler, call), r.pattern};
     } catch (const std::exception& e) {

@@ -4,6 +4,7 @@
 //
 //   GET  /v1/health                      no auth
 //   GET  /dial?to=                       no auth (static page; its script uses a token)
+//   GET  /, /panel/{file}                no auth (the agent panel; its script signs in)
 //   GET  /v1/calls?since=&limit=         bearer
 //   POST /v1/calls                       bearer: click-to-call through the policy gate
 //   GET  /v1/calls/{call_id}             bearer
@@ -25,6 +26,7 @@
 #include "connector/api/auth.h"
 #include "connector/api/backend.h"
 #include "connector/api/http_types.h"
+#include "connector/api/panel_page.h"
 
 namespace cti::api {
 
@@ -36,7 +38,7 @@ class Router {
   // token_agents[i] names the agent whose token is hash i ("" or missing:
   // an integration token, which may act for any agent).
   Router(std::shared_ptr<Backend> backend, TokenVerifier tokens,
-         std::vector<std::string> token_agents = {});
+         std::vector<std::string> token_agents = {}, PanelOptions panel = {});
 
   struct Result {
     Response response;       // complete except keep-alive, which the session sets
@@ -58,6 +60,7 @@ class Router {
   std::shared_ptr<Backend> backend_;
   TokenVerifier tokens_;
   std::vector<std::string> token_agents_;
+  PanelOptions panel_;
 };
 
 }  // namespace cti::api

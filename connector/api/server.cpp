@@ -27,7 +27,8 @@ std::expected<std::uint16_t, std::string> Server::start() {
     spdlog::warn("api: no API tokens configured; every route but /v1/health will answer 401");
 
   auto ctx = std::make_shared<const SessionContext>(
-      SessionContext{Router(backend_, std::move(*tokens), options_.token_agents),
+      SessionContext{Router(backend_, std::move(*tokens), options_.token_agents,
+                            PanelOptions{options_.frame_ancestors}),
                      options_.max_body_bytes, options_.max_header_bytes, options_.idle_timeout,
                      std::make_shared<ConnectionRegistry>(options_.max_connections), options_.hub,
                      options_.ws_limits});

@@ -29,6 +29,8 @@ struct ServerOptions {
   // Same order as token_hashes: the agent id an agent token belongs to, ""
   // for integration tokens (missing entries are integration tokens too).
   std::vector<std::string> token_agents;
+  // CSP frame-ancestors of the agent panel (api.frame_ancestors).
+  std::vector<std::string> frame_ancestors = {"'none'"};
   std::size_t max_body_bytes = 1 << 20;      // larger bodies: 413
   std::size_t max_header_bytes = 16 * 1024;  // larger request line + headers: 431
   std::chrono::seconds idle_timeout{60};     // no complete request (or write) within: close

@@ -258,6 +258,7 @@ int run(const config::Config& config, const RunOptions& options) {
         return std::unexpected(api::ContactError{kind, created.error().detail});
       });
   api_options.max_body_bytes = config.api.max_body_bytes;
+  api_options.frame_ancestors = config.api.frame_ancestors;
   api::Server server(api_ioc, api_options, backend);
   auto port = server.start();
   if (!port) {

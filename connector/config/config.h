@@ -113,6 +113,8 @@ struct ApiConfig {
   std::vector<std::string> tokens;
   std::size_t max_body_bytes = 1 << 20;
   int threads = 2;  // API worker threads
+  // CSP frame-ancestors of the agent panel: who may embed it in an iframe.
+  std::vector<std::string> frame_ancestors = {"'none'"};
 };
 
 // The agent panel's screen-pop (connector/app/screen_pop.h).

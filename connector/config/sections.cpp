@@ -225,8 +225,36 @@ StoreConfig parse_store_section(const Node& node) {
   return c;
 }
 
+namespace {
+
+// api.frame_ancestors: the values go verbatim into the panel's CSP header,
+// so each must be exactly one source expression.
+std::vector<std::string> parse_frame_ancestors(const Node& node) {
+  const std::vector<Node> elements = node.elements();
+  if (elements.empty()) node.fail("expected at least one source; [\"'none'\"] forbids framing");
+  std::vector<std::string> out;
+  for (const Node& e : elements) {
+    std::string v = e.text();
+    if (v == "'none'") {
+      if (elements.size() != 1) e.fail("'none' cannot be combined with other sources");
+    } else if (v == "none" || v == "self") {
+      e.fail("write \"'" + v + "'\" with its single quotes, got " + e.describe());
+    } else if (!is_frame_ancestor(v)) {
+      e.fail(
+          "expected 'self' or an origin such as \"https://crm.example.com\" (http or https, "
+          "a host that may start with *., an optional port, no path), got " +
+          e.describe());
+    }
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
+}  // namespace
+
 ApiConfig parse_api_section(const Node& node) {
-  const ObjectReader r = node.object({"listen", "tokens", "max_body_bytes", "threads"});
+  const ObjectReader r =
+      node.object({"listen", "tokens", "max_body_bytes", "threads", "frame_ancestors"});
   ApiConfig c;
   if (auto listen = r.optional("listen")) {
     c.listen = listen->text();
@@ -254,6 +282,7 @@ ApiConfig parse_api_section(const Node& node) {
   }
   r.read("max_body_bytes", c.max_body_bytes, 1024, 1LL << 30);
   r.read("threads", c.threads, 1, 64);
+  if (auto fa = r.optional("frame_ancestors")) c.frame_ancestors = parse_frame_ancestors(*fa);
   return c;
 }
 

@@ -76,6 +76,22 @@ bool is_extension(std::string_view s, int max_digits) {
   return all_digits(s) && s.size() <= static_cast<std::size_t>(max_digits);
 }
 
+bool is_frame_ancestor(std::string_view s) {
+  if (s == "'self'") return true;
+  std::size_t scheme_len = 0;
+  if (s.starts_with("https://"))
+    scheme_len = 8;
+  else if (s.starts_with("http://"))
+    scheme_len = 7;
+  else
+    return false;
+  std::string_view authority = s.substr(scheme_len);
+  if (authority.starts_with("*.")) authority.remove_prefix(2);
+  // A port may be "*" in CSP; anything else goes through the usual checks.
+  if (authority.ends_with(":*")) authority.remove_suffix(2);
+  return is_authority(authority, /*port_required=*/false, 1);
+}
+
 bool is_listen_address(std::string_view s) { return is_authority(s, /*port_required=*/true, 0); }
 
 bool is_http_url(std::string_view s) {

@@ -14,5 +14,9 @@ bool is_extension(std::string_view s, int max_digits);
 bool is_listen_address(std::string_view s);
 // "http://host[:port][/path]" or "https://...": scheme, a host, a valid port.
 bool is_http_url(std::string_view s);
+// A CSP frame-ancestors source naming who may embed the agent panel:
+// "'self'", or an origin "https://crm.example.com[:port]" whose host may
+// start with "*." (subdomains). No path, no bare "*" or scheme-only source.
+bool is_frame_ancestor(std::string_view s);
 
 }  // namespace cti::config
