@@ -25,6 +25,8 @@ const cards = new Cards({
   autoOpen: () => $('autoopen').checked,
   openUrl: (url) => window.open(url, '_blank', 'noopener,noreferrer'),
   now: () => Date.now() + skewMs,
+  createContact: (number, crm) => api('POST', '/v1/contacts', {number, crm}),
+  problemLines,
 });
 const today = new TodayList({table: $('today'), empty: $('today-empty'), me: () => me});
 new DialBox({

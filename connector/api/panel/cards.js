@@ -98,6 +98,7 @@ export class Cards {
     q('.unknown').hidden = !!contact || msg.lookup !== 'done';
     el.dataset.lookup = String(msg.lookup || '');
     el.dataset.contact = contact ? 'yes' : 'no';
+    this.offerCreate(entry, msg, contact);
 
     const ambiguous = q('.ambiguous');
     ambiguous.hidden = !(contact && contact.ambiguous);
@@ -127,6 +128,30 @@ export class Cards {
     details.hidden = history.length === 0;
     this.showState(entry);
     this.showQueue(entry);
+  }
+
+  // An unknown caller: offer to create the contact in the first CRM that
+  // can (POST /v1/contacts); on success the card shows the new contact.
+  offerCreate(entry, msg, contact) {
+    const button = entry.el.querySelector('.create');
+    const error = entry.el.querySelector('.create-error');
+    const crms = Array.isArray(msg.can_create) ? msg.can_create.filter((c) => typeof c === 'string') : [];
+    const number = customerNumber(entry.call);
+    button.hidden = !!contact || msg.lookup !== 'done' || !crms.length || !number || !this.o.createContact;
+    if (button.hidden) return;
+    button.textContent = 'Create contact in ' + crms[0];
+    button.onclick = async () => {
+      button.disabled = true;
+      error.hidden = true;
+      const res = await this.o.createContact(number, crms[0]);
+      button.disabled = false;
+      if (res.status === 201 && res.body && typeof res.body === 'object') {
+        this.fill(entry, Object.assign({}, msg, {contact: res.body}));
+        return;
+      }
+      error.textContent = this.o.problemLines ? this.o.problemLines(res).join(' ') : 'HTTP ' + res.status;
+      error.hidden = false;
+    };
   }
 
   showState(entry) {
