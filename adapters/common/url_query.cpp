@@ -30,4 +30,9 @@ std::string query_string(const std::vector<std::pair<std::string, std::string>>&
   return out;
 }
 
+std::string trim_slash(std::string url) {
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  return url;
+}
+
 }  // namespace cti::adapters

@@ -1,11 +1,16 @@
 #pragma once
-// Query strings for CRMs whose lookups are GET requests (Pipedrive, Zoho).
+// URLs for CRM requests: base URLs, and query strings for CRMs whose
+// lookups are GET requests (Pipedrive, Zoho, Salesforce).
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 namespace cti::adapters {
+
+// A base URL without trailing slashes, so "{base}/path" never doubles one
+// (adapters built directly, as in tests, skip the config's own trimming).
+std::string trim_slash(std::string url);
 
 // RFC 3986 percent-encoding of a query value: everything but the unreserved
 // characters (A-Z a-z 0-9 - . _ ~) is encoded, so "+34..." becomes "%2B34..."

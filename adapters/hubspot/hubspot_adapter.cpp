@@ -10,6 +10,7 @@
 
 #include "adapters/common/answers.h"
 #include "adapters/common/numbers.h"
+#include "adapters/common/url_query.h"
 #include "connector/core/time.h"
 
 namespace cti::adapters {
@@ -47,11 +48,6 @@ Outcome outcome(core::Disposition disposition, core::Direction direction) {
 namespace {
 
 using nlohmann::json;
-
-std::string trim_slash(std::string url) {
-  while (!url.empty() && url.back() == '/') url.pop_back();
-  return url;
-}
 
 std::string milliseconds(double seconds) {
   if (!(seconds > 0)) return "0";

@@ -2,7 +2,6 @@
 
 #include "adapters/hubspot/hubspot_adapter.h"
 #include "connector/config/crm_common.h"
-#include "connector/config/validators.h"
 
 namespace cti::adapters {
 
@@ -17,17 +16,8 @@ std::string parse_hubspot_crm(const config::Node& block, config::Config& out) {
   o.token = common.token;
   o.users = common.users;
   r.read("portal_id", o.portal_id);
-  if (auto app = r.optional("app_url")) {
-    o.app_url = app->non_empty_text();
-    if (!config::is_http_url(o.app_url))
-      app->fail("expected an http:// or https:// URL with a host, got " + app->describe());
-  }
-  o.default_region = out.numbers.default_region;
-  if (auto region = r.optional("default_region")) {
-    o.default_region = region->text();
-    if (!config::is_region_code(o.default_region))
-      region->fail("expected an ISO 3166 region code such as \"ES\", got " + region->describe());
-  }
+  o.app_url = config::read_app_url(r, o.app_url);
+  o.default_region = config::read_default_region(r, out);
   r.read("create_unknown_contacts", o.create_unknown_contacts);
   r.read("call_id_property", o.call_id_property);
   r.read("lookup_limit", o.lookup_limit, 1, 200);

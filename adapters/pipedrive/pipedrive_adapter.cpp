@@ -47,11 +47,6 @@ struct Person {
   std::string id, name, company;
 };
 
-std::string trim_slash(std::string url) {
-  while (!url.empty() && url.back() == '/') url.pop_back();
-  return url;
-}
-
 // "https://acme.pipedrive.com" -> itself; the API host or any other -> "".
 std::string company_app_url(const std::string& base_url) {
   const auto scheme = base_url.find("://");

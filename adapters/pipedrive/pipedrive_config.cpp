@@ -4,7 +4,6 @@
 
 #include "adapters/pipedrive/pipedrive_adapter.h"
 #include "connector/config/crm_common.h"
-#include "connector/config/validators.h"
 
 namespace cti::adapters {
 
@@ -27,17 +26,8 @@ std::string parse_pipedrive_crm(const config::Node& block, config::Config& out) 
         user.fail("expected a Pipedrive user id (digits), got " + user.describe());
     }
   }
-  if (auto app = r.optional("app_url")) {
-    o.app_url = app->non_empty_text();
-    if (!config::is_http_url(o.app_url))
-      app->fail("expected an http:// or https:// URL with a host, got " + app->describe());
-  }
-  o.default_region = out.numbers.default_region;
-  if (auto region = r.optional("default_region")) {
-    o.default_region = region->text();
-    if (!config::is_region_code(o.default_region))
-      region->fail("expected an ISO 3166 region code such as \"ES\", got " + region->describe());
-  }
+  o.app_url = config::read_app_url(r, o.app_url);
+  o.default_region = config::read_default_region(r, out);
   r.read("lookup_limit", o.lookup_limit, 1, 500);
   config::add_crm_adapter(out, "pipedrive", std::make_shared<PipedriveAdapter>(std::move(o)));
   return common.name;

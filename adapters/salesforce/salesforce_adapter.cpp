@@ -8,6 +8,7 @@
 
 #include "adapters/common/answers.h"
 #include "adapters/common/numbers.h"
+#include "adapters/common/url_query.h"
 #include "adapters/salesforce/salesforce_query.h"
 #include "connector/core/time.h"
 
@@ -64,11 +65,6 @@ std::vector<std::string> error_codes(const core::HttpResponse& response) {
 namespace {
 
 using nlohmann::json;
-
-std::string trim_slash(std::string url) {
-  while (!url.empty() && url.back() == '/') url.pop_back();
-  return url;
-}
 
 std::string seconds_text(double s) {
   std::ostringstream out;

@@ -4,7 +4,6 @@
 
 #include "adapters/salesforce/salesforce_adapter.h"
 #include "connector/config/crm_common.h"
-#include "connector/config/validators.h"
 
 namespace cti::adapters {
 namespace {
@@ -37,17 +36,8 @@ std::string parse_salesforce_crm(const config::Node& block, config::Config& out)
     if (!is_api_version(o.api_version))
       version->fail("expected a REST API version such as \"61.0\", got " + version->describe());
   }
-  if (auto app = r.optional("app_url")) {
-    o.app_url = app->non_empty_text();
-    if (!config::is_http_url(o.app_url))
-      app->fail("expected an http:// or https:// URL with a host, got " + app->describe());
-  }
-  o.default_region = out.numbers.default_region;
-  if (auto region = r.optional("default_region")) {
-    o.default_region = region->text();
-    if (!config::is_region_code(o.default_region))
-      region->fail("expected an ISO 3166 region code such as \"ES\", got " + region->describe());
-  }
+  o.app_url = config::read_app_url(r, o.app_url);
+  o.default_region = config::read_default_region(r, out);
   config::add_crm_adapter(out, "salesforce", std::make_shared<SalesforceAdapter>(std::move(o)));
   return common.name;
 }

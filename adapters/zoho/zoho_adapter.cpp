@@ -59,11 +59,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string trim_slash(std::string url) {
-  while (!url.empty() && url.back() == '/') url.pop_back();
-  return url;
-}
-
 bool is_2xx(int status) { return status >= 200 && status < 300; }
 
 std::string string_at(const json& object, const char* key) {

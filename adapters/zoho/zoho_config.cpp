@@ -2,7 +2,6 @@
 
 #include "adapters/zoho/zoho_adapter.h"
 #include "connector/config/crm_common.h"
-#include "connector/config/validators.h"
 
 namespace cti::adapters {
 
@@ -27,11 +26,7 @@ std::string parse_zoho_crm(const config::Node& block, config::Config& out) {
   o.base_url = common.base_url;
   o.token = common.token;
   o.users = common.users;
-  if (auto app = r.optional("app_url")) {
-    o.app_url = app->non_empty_text();
-    if (!config::is_http_url(o.app_url))
-      app->fail("expected an http:// or https:// URL with a host, got " + app->describe());
-  }
+  o.app_url = config::read_app_url(r, o.app_url);
   if (auto results = r.optional("call_results")) {
     for (const auto& [disposition, value] : results->members()) {
       bool known = false;

@@ -38,6 +38,24 @@ CrmCommon read_crm_common(const ObjectReader& block, const Config& config,
   return c;
 }
 
+std::string read_app_url(const ObjectReader& block, std::string fallback) {
+  const auto app = block.optional("app_url");
+  if (!app) return fallback;
+  std::string url = app->non_empty_text();
+  if (!is_http_url(url))
+    app->fail("expected an http:// or https:// URL with a host, got " + app->describe());
+  return url;
+}
+
+std::string read_default_region(const ObjectReader& block, const Config& config) {
+  const auto region = block.optional("default_region");
+  if (!region) return config.numbers.default_region;
+  std::string code = region->text();
+  if (!is_region_code(code))
+    region->fail("expected an ISO 3166 region code such as \"ES\", got " + region->describe());
+  return code;
+}
+
 void add_crm_adapter(Config& config, std::string type,
                      std::shared_ptr<const adapters::CrmAdapter> adapter) {
   config.crm_adapters.push_back({std::move(type), std::move(adapter)});

@@ -26,6 +26,13 @@ struct CrmCommon {
 CrmCommon read_crm_common(const ObjectReader& block, const Config& config,
                           std::string_view default_base_url, bool token_required = true);
 
+// "app_url": the CRM's web app, for record links (an http(s) URL);
+// `fallback` when absent.
+std::string read_app_url(const ObjectReader& block, std::string fallback);
+// "default_region": the ISO 3166 region whose national number form lookups
+// also try; numbers.default_region when absent.
+std::string read_default_region(const ObjectReader& block, const Config& config);
+
 // Appends a built adapter to config.crm_adapters.
 void add_crm_adapter(Config& config, std::string type,
                      std::shared_ptr<const adapters::CrmAdapter> adapter);
