@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "adapters/common/answers.h"
 #include "connector/json/call_json.h"
 #include "webhooks/crm_job.h"
 #include "webhooks/retry_policy.h"
@@ -11,17 +12,6 @@
 
 namespace cti::webhooks {
 namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-  return std::ranges::equal(a, b,
-                            [](char x, char y) { return std::tolower(x) == std::tolower(y); });
-}
-
-std::optional<std::string> header(const core::HttpResponse& r, std::string_view name) {
-  for (const auto& [k, v] : r.headers)
-    if (iequals(k, name)) return v;
-  return std::nullopt;
-}
 
 std::string error_text(const core::HttpResponse& r) {
   if (r.status == 0) return r.body;  // network error text from the sender
@@ -198,7 +188,7 @@ std::chrono::milliseconds DeliveryEngine::retry_delay(int attempts,
                                                       const core::HttpResponse& response,
                                                       core::Timestamp now) {
   if (response.status == 429 || response.status == 503)
-    if (const auto value = header(response, "Retry-After"))
+    if (const auto value = adapters::header(response, "Retry-After"))
       if (const auto after = parse_retry_after(*value, now)) return *after;  // receiver knows best
   const auto ceiling = backoff_ceiling(attempts, options_.backoff_initial, options_.backoff_max);
   std::lock_guard lk(rng_mu_);

@@ -287,10 +287,8 @@ Step HubspotAdapter::log_step(const core::CallRecord& record, std::span<const Ex
   if (attempt <= 1) return CrmAdapter::log_step(record, so_far, attempt);
   if (so_far.empty()) return Step::send(find_logged_call(record.call_id));
   const core::HttpResponse& found = so_far.front().response;
-  if (found.status < 200 || found.status >= 300) {
-    Step s = classify_answer(found, "search for an already logged call");
-    return s.is(Step::Kind::Done) ? Step::fail("unreachable") : s;
-  }
+  if (found.status < 200 || found.status >= 300)
+    return classify_answer(found, "search for an already logged call");  // retry or fail
   const auto doc = nlohmann::json::parse(found.body, nullptr, false);
   if (doc.is_object() && doc.value("total", 0) > 0)
     return Step::done(std::nullopt, "already logged by an earlier attempt");

@@ -216,7 +216,7 @@ void ScreenPop::on_timeout(const std::string& call_id) {
   for (const auto& ext : it->second.open) send_pop(ext, call_id, it->second);
 }
 
-nlohmann::json ScreenPop::pop_message(const std::string&, const Call& call) const {
+nlohmann::json ScreenPop::pop_message(const Call& call) const {
   std::string lookup = call.result ? call.result->outcome : call.timed_out ? "timeout" : "pending";
   nlohmann::json m = {
       {"type", "screen_pop"},
@@ -268,7 +268,7 @@ std::expected<adapters::Contact, ScreenPop::CreateError> ScreenPop::create_conta
 
 void ScreenPop::send_pop(const std::string& extension, const std::string& call_id,
                          const Call& call) {
-  nlohmann::json m = pop_message(call_id, call);
+  nlohmann::json m = pop_message(call);
   const std::string& lookup = m["lookup"].get_ref<const std::string&>();
   (lookup == "done"      ? pops_done_
    : lookup == "skipped" ? pops_skipped_

@@ -81,7 +81,7 @@ class ScreenPop {
   void on_lookup(const std::string& call_id, Lookup result);                 // loop
   void on_timeout(const std::string& call_id);                               // loop
   void send_pop(const std::string& extension, const std::string& call_id, const Call& call);
-  nlohmann::json pop_message(const std::string& call_id, const Call& call) const;
+  nlohmann::json pop_message(const Call& call) const;
 
   boost::asio::io_context& loop_;
   std::shared_ptr<api::AgentHub> hub_;
