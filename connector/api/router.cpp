@@ -382,6 +382,13 @@ std::string allow_header(const std::vector<http::verb>& methods) {
 
 }  // namespace
 
+std::vector<std::string> route_signatures() {
+  std::vector<std::string> out;
+  for (const auto& r : routes)
+    out.push_back(std::string(http::to_string(r.method)) + " " + std::string(r.pattern));
+  return out;
+}
+
 Router::Router(std::shared_ptr<Backend> backend, TokenVerifier tokens,
                std::vector<std::string> token_agents, PanelOptions panel)
     : backend_(std::move(backend)),

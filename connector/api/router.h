@@ -14,12 +14,16 @@
 //   GET  /v1/deliveries?state=&limit=    bearer
 //   POST /v1/deliveries/{id}/replay      bearer
 //   GET  /metrics                        bearer
+//   GET  /v1/me                          bearer: who the token is (the panel)
+//   POST /v1/contacts                    bearer: create an unknown caller in a CRM
+//   GET  /v1/ws                          bearer: WebSocket upgrade (ws_session.h)
 //
 // Order of checks: authentication (everything but /v1/health, so anonymous
 // clients learn nothing about other paths), then path (404), method (405 with
 // Allow), parameters (400), handler. A handler exception becomes a 500 problem.
 #include <expected>
 #include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -32,6 +36,10 @@ namespace cti::api {
 
 // Route label used when no route template matched (metrics, logs).
 inline constexpr std::string_view unmatched_route = "unmatched";
+
+// Every route as "METHOD /pattern" ("GET /v1/calls/{call_id}"), in table
+// order: a test holds docs/openapi.yaml to exactly these.
+std::vector<std::string> route_signatures();
 
 class Router {
  public:
