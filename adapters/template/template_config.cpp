@@ -1,6 +1,9 @@
 #include "adapters/template/template_config.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -284,9 +287,7 @@ tmpl::LookupTemplate lookup_of(const Node& n, Checker& ck) {
 
 std::string read_file(const Node& at, const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in)
-    at.fail("cannot read template file \"" + path +
-            "\" (relative paths start at the working directory)");
+  if (!in) at.fail("cannot read template file \"" + path + "\": " + std::strerror(errno));
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
@@ -324,7 +325,10 @@ std::string parse_template_crm(const Node& block, config::Config& out) {
   json file_doc;
   std::optional<ObjectReader> fr;
   if (auto f = br.optional("file")) {
-    const std::string path = f->non_empty_text();
+    // Relative to the config file, like the directory adapter's CSV.
+    std::filesystem::path file = f->non_empty_text();
+    if (file.is_relative() && !out.config_dir.empty()) file = out.config_dir / file;
+    const std::string path = file.string();
     file_doc = json::parse(read_file(*f, path), nullptr, /*allow_exceptions=*/false);
     if (!file_doc.is_object())
       f->fail("template file \"" + path + "\" is not a JSON object (check its syntax)");
@@ -348,15 +352,7 @@ std::string parse_template_crm(const Node& block, config::Config& out) {
   o.name = c.name;
   o.base_url = c.base_url;
   o.token = c.token;
-  o.users = c.users;
-  // Records name the agent by extension; "users" may use the agent id or the
-  // extension: make both keys work.
-  for (const auto& agent : out.agents) {
-    if (auto it = c.users.find(agent.id); it != c.users.end() && !agent.extension.empty())
-      o.users.try_emplace(agent.extension, it->second);
-    if (auto it = c.users.find(agent.extension); it != c.users.end())
-      o.users.try_emplace(agent.id, it->second);
-  }
+  o.users = c.users;  // keyed by agent id and extension (read_crm_common)
   Checker ck;
 
   // vars: the file's, then the block's over them.

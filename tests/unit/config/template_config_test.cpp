@@ -3,6 +3,10 @@
 // loads, and the shipped EspoCRM and Odoo templates producing the requests
 // their APIs document (crm-apis.md sections 5, 6, 9): record -> request tables.
 #include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
 
 #include "adapters/template/template_adapter.h"
 #include "test_support.h"
@@ -166,6 +170,36 @@ TEST(TemplateConfig, FileErrorsNameTheFile) {
   const ConfigError e = error_of(with_crm(block), env());
   EXPECT_EQ(e.path, kAdapters + "odoo.json:$.vars.db") << e.to_string();
   EXPECT_NE(e.reason.find("set it in the crm block"), std::string::npos);
+}
+
+TEST(TemplateConfig, RelativeFileIsRelativeToTheConfigFile) {
+  // As the directory adapter's CSV: a config in /etc/cti naming
+  // "adapters/espocrm.json" means /etc/cti/adapters/espocrm.json, wherever
+  // the connector was started.
+  std::string tmpl = (std::filesystem::temp_directory_path() / "cti-template-XXXXXX").string();
+  ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
+  const std::filesystem::path dir = tmpl;
+  std::filesystem::create_directories(dir / "adapters");
+  std::filesystem::copy_file(kAdapters + "espocrm.json", dir / "adapters" / "espocrm.json");
+  json block = {{"type", "template"},
+                {"name", "espo"},
+                {"file", "adapters/espocrm.json"},
+                {"base_url", "https://espo.example.com"},
+                {"token", "${CRM_KEY}"},
+                {"users", {{"ana", "u-ana"}}}};
+  std::ofstream(dir / "connector.json") << with_crm(block).dump();
+  auto c = load_config_file((dir / "connector.json").string(), env());
+  ASSERT_TRUE(c) << c.error().to_string();
+  // users keyed by agent id also match the record's extension (1001 = ana).
+  const auto request = adapter_of(*c).log_call(
+      record(core::Direction::Inbound, core::Disposition::Answered, "1001"), std::nullopt);
+  ASSERT_TRUE(request.has_value());
+  EXPECT_NE(request->body.find("u-ana"), std::string::npos) << request->body;
+  // Parsed from text there is no config file: the same name is not found.
+  const ConfigError e = error_of(with_crm(block), env());
+  EXPECT_EQ(e.path, "$.crm[1].file");
+  EXPECT_NE(e.reason.find("adapters/espocrm.json"), std::string::npos) << e.reason;
+  std::filesystem::remove_all(dir);
 }
 
 // --- EspoCRM (crm-apis.md §6, §9)
