@@ -30,5 +30,7 @@ std::optional<Response> panel_response(std::string_view file, const PanelOptions
 
 // The file name GET / serves.
 inline constexpr std::string_view panel_index = "index.html";
+// The file GET /dial serves (the landing page of tel: links).
+inline constexpr std::string_view dial_page = "dial.html";
 
 }  // namespace cti::api

@@ -9,7 +9,6 @@
 
 #include "connector/api/delivery_json.h"
 #include "connector/api/dial_json.h"
-#include "connector/api/dial_page.h"
 #include "connector/api/panel_page.h"
 #include "connector/api/params.h"
 #include "connector/api/problem.h"
@@ -111,20 +110,6 @@ Response json_response(http::status status, const json& body, unsigned version) 
   res.set(http::field::content_type, "application/json");
   add_common_headers(res);
   res.body() = body.dump(-1, ' ', false, json::error_handler_t::replace);
-  res.prepare_payload();
-  return res;
-}
-
-Response html_response(std::string_view body, unsigned version) {
-  Response res{http::status::ok, version};
-  res.set(http::field::content_type, "text/html; charset=utf-8");
-  add_common_headers(res);
-  // The page runs only its own script and talks only to this origin.
-  res.set("Content-Security-Policy",
-          "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'unsafe-inline'; "
-          "connect-src 'self'; form-action 'none'; base-uri 'none'");
-  res.set("Referrer-Policy", "no-referrer");
-  res.body() = std::string(body);
   res.prepare_payload();
   return res;
 }
@@ -292,7 +277,10 @@ Response run(Handler h, const Call& c) {
                            v);
     }
     case Handler::DialPage:
-      return html_response(dial_page_html(), v);
+      // Never framed, whatever api.frame_ancestors allows the panel: a page
+      // that places calls with a remembered token must not be clickjacked.
+      if (auto res = panel_response(dial_page, PanelOptions{}, v)) return std::move(*res);
+      return make_problem(Problem::Internal, "the dial page is missing from the build", c.path, v);
     case Handler::Panel:
     case Handler::PanelFile: {
       const std::string_view file = h == Handler::Panel ? panel_index : c.captures.at(0);

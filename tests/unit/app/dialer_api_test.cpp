@@ -443,8 +443,17 @@ TEST_F(DialerApi, DialPageIsPublicStaticAndLocked) {
   const auto r = call(http::verb::get, "/dial?to=%2B34600111222", nullptr, "");
   ASSERT_EQ(r.result_int(), 200);
   EXPECT_EQ(r[http::field::content_type], "text/html; charset=utf-8");
-  EXPECT_NE(r["Content-Security-Policy"].find("default-src 'none'"), std::string::npos);
-  EXPECT_NE(r.body().find("/v1/calls"), std::string::npos);
+  const std::string csp(r["Content-Security-Policy"]);
+  EXPECT_NE(csp.find("default-src 'none'"), std::string::npos);
+  EXPECT_NE(csp.find("script-src 'self';"), std::string::npos) << csp;  // no inline script
+  EXPECT_EQ(csp.find("unsafe-inline"), std::string::npos) << csp;
+  EXPECT_NE(csp.find("frame-ancestors 'none'"), std::string::npos) << csp;
+  EXPECT_EQ(r["X-Frame-Options"], "DENY");
+  EXPECT_NE(r.body().find("/panel/dial-page.js"), std::string::npos);
+  EXPECT_EQ(r.body().find("<script>"), std::string::npos);
+  const auto script = call(http::verb::get, "/panel/dial-page.js", nullptr, "");
+  ASSERT_EQ(script.result_int(), 200);
+  EXPECT_NE(script.body().find("/v1/calls"), std::string::npos);
   EXPECT_EQ(r.body().find("+34600111222"), std::string::npos);  // nothing reflected server-side
 }
 
