@@ -98,6 +98,7 @@ export async function signIn(context, who, base, problems) {
     problems.push(`${who} dialog opened (injected script?): ${d.message()}`);
     d.dismiss();
   });
+  watchSockets(page);
   await page.goto(base + '/');
   await page.fill('#token', TOKENS[who]);
   await page.click('#signin button[type=submit]');
@@ -108,6 +109,36 @@ export async function signIn(context, who, base, problems) {
   const me = await page.textContent('#me');
   check(me.includes(who === 'ana' ? 'ext. 1001' : 'ext. 1002'), `${who}: #me shows "${me}"`);
   return page;
+}
+
+// The JSON messages the connector sent to a page's WebSockets, so that a
+// test can wait for a push (not only for what the page made of it).
+const sockets = new WeakMap();  // page -> {messages, waiters}
+function watchSockets(page) {
+  const log = {messages: [], waiters: []};
+  sockets.set(page, log);
+  page.on('websocket', (ws) => ws.on('framereceived', ({payload}) => {
+    let m;
+    try {
+      m = JSON.parse(payload);
+    } catch {
+      return;
+    }
+    log.messages.push(m);
+    log.waiters = log.waiters.filter((w) => !(w.match(m) && (clearTimeout(w.timer), w.resolve(m), true)));
+  }));
+}
+
+// The first message (already received or still to come) that `match`es.
+export function waitForMessage(page, match, what, timeoutMs) {
+  const log = sockets.get(page);
+  const seen = log.messages.find(match);
+  if (seen) return Promise.resolve(seen);
+  return new Promise((resolve, reject) => {
+    const w = {match, resolve};
+    w.timer = setTimeout(() => reject(new Error(`no WebSocket message ${what} within ${timeoutMs} ms`)), timeoutMs);
+    log.waiters.push(w);
+  });
 }
 
 // Waits for the card of the caller and returns how long after the ringing
