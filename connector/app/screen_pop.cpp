@@ -136,6 +136,7 @@ void ScreenPop::start_lookup(const std::string& call_id, const core::CallRecord&
     calls_[call_id].result = std::move(busy);
     return;
   }
+  calls_[call_id].number = number.value();
   ++*pending_;
   boost::asio::post(
       workers_, [this, alive = alive_, pending = pending_, call_id, e164 = number.value()] {
@@ -263,7 +264,21 @@ std::expected<adapters::Contact, ScreenPop::CreateError> ScreenPop::create_conta
   if (created.crm.empty()) created.crm = crm->name();
   cache_.put(e164, created);
   spdlog::info("screen-pop: created contact {} in {}", created.id, crm->name());
+  // The live pop-ups still say "unknown": a panel that reconnects (hello) or
+  // another agent ringing would offer to create the contact a second time.
+  boost::asio::post(loop_, [this, alive = alive_, e164, created] {
+    if (alive->load()) on_created(e164, created);
+  });
   return created;
+}
+
+void ScreenPop::on_created(const std::string& e164, const adapters::Contact& contact) {
+  for (auto& [call_id, call] : calls_) {
+    if (call.number != e164 || !call.result || call.result->contact) continue;
+    call.result->contact = contact;
+    call.result->outcome = "done";
+    for (const auto& ext : call.open) send_pop(ext, call_id, call);
+  }
 }
 
 void ScreenPop::send_pop(const std::string& extension, const std::string& call_id,

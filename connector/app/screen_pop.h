@@ -53,7 +53,8 @@ class ScreenPop {
   // The pop-up's "create contact" (POST /v1/contacts), on the caller's
   // thread (an API thread): creates the caller in `crm` (or the first CRM
   // that creates contacts when empty) and caches the new contact, so the
-  // next ring pops it. Errors: the text to show.
+  // next ring pops it; live pop-ups of this caller that had no contact get
+  // it too (on the loop). Errors: the text to show.
   struct CreateError {
     enum class Kind { UnknownCrm, CannotCreate, Crm } kind;
     std::string detail;
@@ -71,6 +72,7 @@ class ScreenPop {
     nlohmann::json call;             // latest snapshot
     std::set<std::string> open;      // extensions with a pop-up open
     std::set<std::string> watchers;  // every extension that was told about the call
+    std::string number;              // the customer's E.164 when looked up
     std::optional<Lookup> result;
     bool timed_out = false;
     std::unique_ptr<boost::asio::steady_timer> timer;
@@ -80,6 +82,8 @@ class ScreenPop {
   Lookup run_lookup(const std::string& number, const std::string& call_id);  // worker thread
   void on_lookup(const std::string& call_id, Lookup result);                 // loop
   void on_timeout(const std::string& call_id);                               // loop
+  // A contact created from a pop-up (create_contact): into the live pop-ups.
+  void on_created(const std::string& e164, const adapters::Contact& contact);  // loop
   void send_pop(const std::string& extension, const std::string& call_id, const Call& call);
   nlohmann::json pop_message(const Call& call) const;
 
