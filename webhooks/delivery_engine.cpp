@@ -13,12 +13,11 @@
 namespace cti::webhooks {
 namespace {
 
+// The same words as a CRM job's reasons (the receiver's own error message
+// when its body has one); a network error or a job's reason stays whole.
 std::string error_text(const core::HttpResponse& r) {
-  if (r.status == 0) return r.body;  // network error text from the sender
-  constexpr std::size_t kMaxBody = 200;
-  std::string text = "HTTP " + std::to_string(r.status);
-  if (!r.body.empty()) text += ": " + r.body.substr(0, kMaxBody);
-  return text;
+  if (r.status == 0) return r.body;
+  return adapters::describe_answer(r);
 }
 
 // Longest the engine sleeps without a notify: a guard against wall-clock jumps,

@@ -26,7 +26,9 @@ std::chrono::seconds retry_hint(const core::HttpResponse& response);
 // and the start of the body.
 Step classify_answer(const core::HttpResponse& response, std::string_view what);
 
-// "HTTP 400: <first 200 bytes of the body>".
+// "HTTP 400: <the CRM's message> (<its code>)" when the body is a JSON error
+// of a known shape, else "HTTP 400: <first 200 bytes of the body>"; what
+// dead letters, logs and the panel's refusals show.
 std::string describe_answer(const core::HttpResponse& response);
 
 }  // namespace cti::adapters
