@@ -556,6 +556,136 @@ TEST(PipedriveLogStep, RetrySearchAnswers) {
   EXPECT_EQ(path_of(s.request.url), "https://acme.pipedrive.com/api/v2/persons/search");
 }
 
+// --- unknown caller: create a person
+
+PipedriveOptions creating() {
+  auto o = options();
+  o.create_unknown_contacts = true;
+  return o;
+}
+
+TEST(PipedriveCreateContact, OnlyWhenEnabled) {
+  const PipedriveAdapter off(options());
+  EXPECT_FALSE(off.creates_contacts());
+  EXPECT_FALSE(off.create_contact(kCaller));
+  const Step s = off.create_step(kCaller, {});
+  EXPECT_TRUE(s.is(Step::Kind::Fail));
+  EXPECT_NE(s.reason.find("not configured to create contacts"), std::string::npos) << s.reason;
+  EXPECT_TRUE(PipedriveAdapter(creating()).creates_contacts());
+}
+
+TEST(PipedriveCreateContact, PostsAPersonNamedByTheNumberWithItsPhone) {
+  const PipedriveAdapter adapter(creating());
+  const auto req = adapter.create_contact(kCaller);
+  ASSERT_TRUE(req);
+  EXPECT_EQ(req->method, "POST");
+  EXPECT_EQ(req->url, "https://acme.pipedrive.com/api/v2/persons");
+  EXPECT_EQ(req->content_type, "application/json");
+  EXPECT_EQ(header(*req, "x-api-token"), "pd-token-secret");
+  EXPECT_EQ(req->headers.size(), 1u);
+  EXPECT_EQ(req->idempotency_key, "pd:contact:+34912345678");
+  const json body = json::parse(req->body);
+  EXPECT_EQ(body, json::parse(R"({"name":"+34912345678",
+      "phones":[{"value":"+34912345678","primary":true,"label":"work"}]})"));
+  EXPECT_EQ(openapi::check_body(operation("POST /persons"), body), std::vector<std::string>{});
+}
+
+TEST(PipedriveCreateContact, NothingToCreateForExtensionsAndWithheld) {
+  const PipedriveAdapter adapter(creating());
+  for (const char* raw : {"1001", "anonymous", ""}) {
+    const auto number = core::PhoneNumber::parse(raw, "ES");
+    EXPECT_FALSE(adapter.create_contact(number)) << raw;
+    EXPECT_TRUE(adapter.create_step(number, {}).is(Step::Kind::Fail)) << raw;
+  }
+}
+
+TEST(PipedriveParseCreated, ThePersonWithItsLinkOrNothing) {
+  const PipedriveAdapter adapter(creating());
+  const auto c = adapter.parse_created(
+      answer(200, R"({"success":true,"data":{"id":4242,"name":"+34912345678","phones":[]}})"));
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->crm, "pd");
+  EXPECT_EQ(c->id, "4242");
+  EXPECT_EQ(c->name, "+34912345678");
+  EXPECT_EQ(c->url, "https://acme.pipedrive.com/person/4242");
+  EXPECT_EQ(c->kind, "");  // the lookup sets no kind either: persons only
+  EXPECT_EQ(c->matches, 1);
+  EXPECT_FALSE(c->ambiguous);
+  for (const char* body :
+       {R"({"success":false,"error":"Bad request","data":{"id":4242}})", R"({"success":true})",
+        R"({"success":true,"data":{"name":"x"}})", R"({"success":true,"data":{"id":"4242"}})",
+        R"({"success":true,"data":[]})", "not json", "[]"}) {
+    EXPECT_FALSE(adapter.parse_created(answer(200, body))) << body;
+  }
+  auto o = creating();
+  o.base_url = "https://api.pipedrive.com";  // no company domain: no link
+  EXPECT_EQ(PipedriveAdapter(o)
+                .parse_created(answer(200, R"({"success":true,"data":{"id":7,"name":"n"}})"))
+                ->url,
+            "");
+}
+
+TEST(PipedriveCreateStep, SendsThenIsDoneWithTheNewPerson) {
+  const PipedriveAdapter adapter(creating());
+  std::vector<Exchange> done;
+  Step s = adapter.create_step(kCaller, done);
+  ASSERT_TRUE(s.is(Step::Kind::Send));
+  EXPECT_EQ(s.request.body, adapter.create_contact(kCaller)->body);
+  EXPECT_EQ(s.request.idempotency_key, "pd:contact:+34912345678");
+  done.push_back({s.request, answer(201, R"({"success":true,"data":{"id":4242}})")});
+  s = adapter.create_step(kCaller, done);
+  ASSERT_TRUE(s.is(Step::Kind::Done));
+  ASSERT_TRUE(s.contact);
+  EXPECT_EQ(s.contact->id, "4242");
+  EXPECT_EQ(s.contact->name, "+34912345678");  // the answer named none: what we sent
+  EXPECT_EQ(s.contact->url, "https://acme.pipedrive.com/person/4242");
+}
+
+TEST(PipedriveCreateStep, RefusalsAndRetries) {
+  const PipedriveAdapter adapter(creating());
+  const core::HttpRequest sent = *adapter.create_contact(kCaller);
+  struct Case {
+    core::HttpResponse response;
+    Step::Kind kind;
+    std::chrono::seconds after;
+    const char* reason;
+  };
+  const Case cases[] = {
+      {answer(200, R"({"success":false,"error":"Person limit reached","error_info":"Upgrade"})"),
+       Step::Kind::Fail,
+       {},
+       "create person: Pipedrive refused it: Person limit reached (Upgrade)"},
+      {answer(200, R"({"success":false})"),
+       Step::Kind::Fail,
+       {},
+       R"(create person: Pipedrive refused it: HTTP 200: {"success":false})"},
+      {answer(400, R"({"success":false,"error":"Name is required"})"),
+       Step::Kind::Fail,
+       {},
+       R"(create person: HTTP 400: {"success":false,"error":"Name is required"})"},
+      {answer(200, R"({"success":true,"data":{}})"),
+       Step::Kind::Fail,
+       {},
+       "create person: the answer names no id"},
+      {answer(429, "", {{"x-ratelimit-reset", "2"}}), Step::Kind::Retry, std::chrono::seconds(2),
+       "create person: HTTP 429"},
+      {answer(429, "", {{"Retry-After", "7"}}), Step::Kind::Retry, std::chrono::seconds(7),
+       "create person: HTTP 429"},
+      {answer(503, ""), Step::Kind::Retry, {}, "create person: HTTP 503"},
+      {answer(0, "connection refused"), Step::Kind::Retry, {}, "create person"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(std::to_string(c.response.status) + " " + c.response.body);
+    const std::vector<Exchange> done{{sent, c.response}};
+    const Step s = adapter.create_step(kCaller, done);
+    EXPECT_EQ(s.kind, c.kind);
+    EXPECT_EQ(s.retry_after, c.after);
+    EXPECT_TRUE(s.reason.starts_with(c.reason)) << s.reason;
+    EXPECT_FALSE(s.contact);
+    EXPECT_EQ(s.reason.find("pd-token-secret"), std::string::npos);
+  }
+}
+
 TEST(PipedriveSpecChecker, RejectsWhatTheSpecRejects) {
   // The checks bite: a missing required field, a number where the spec wants
   // a string, an unknown outcome, a non-RFC 3339 time, bad query parameters.

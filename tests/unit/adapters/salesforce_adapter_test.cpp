@@ -33,6 +33,14 @@ SalesforceOptions options() {
   return o;
 }
 
+// Unknown callers enabled, created as `as` ("lead" or "contact").
+SalesforceOptions creating(const std::string& as) {
+  SalesforceOptions o = options();
+  o.create_unknown_contacts = true;
+  o.create_as = as;
+  return o;
+}
+
 std::string header(const core::HttpRequest& req, const std::string& name) {
   for (const auto& [k, v] : req.headers) {
     if (k == name) return v;
@@ -130,6 +138,13 @@ core::HttpRequest build(const SalesforceAdapter& adapter, const Recorded& r) {
     EXPECT_TRUE(req) << r.file;
     return req ? *req : core::HttpRequest{};
   }
+  if (kind == "create_contact") {
+    const SalesforceAdapter creator(creating(input.at("create_as")));
+    auto req =
+        creator.create_contact(core::PhoneNumber::parse(input.at("number").get<std::string>(), ""));
+    EXPECT_TRUE(req) << r.file;
+    return req ? *req : core::HttpRequest{};
+  }
   EXPECT_EQ(kind, "find_logged_call") << r.file;
   return adapter.find_logged_call(input.at("call_id"));
 }
@@ -137,7 +152,7 @@ core::HttpRequest build(const SalesforceAdapter& adapter, const Recorded& r) {
 TEST(SalesforceRecorded, EveryRequestMatchesItsRecording) {
   const SalesforceAdapter adapter(options());
   const auto files = all_recorded();
-  EXPECT_GE(files.size(), 12u);
+  EXPECT_GE(files.size(), 15u);
   for (const Recorded& r : files) {
     SCOPED_TRACE(r.file);
     const json& want = r.doc.at("request");
@@ -282,6 +297,47 @@ TEST(SalesforceRecorded, RetryStopsWhenTheTaskExistsAndLooksUpWhenNot) {
             recorded("task_outbound_unknown_unmapped.json").doc["request"]["body"]);
   done.push_back({s.request, recorded("task_outbound_unknown_unmapped.json").response()});
   EXPECT_TRUE(adapter.log_step(r, done, 2).is(Step::Kind::Done));
+}
+
+TEST(SalesforceRecorded, CreatedLeadAndContactAreDoneWithTheirRecordPages) {
+  for (const char* file : {"create_lead.json", "create_contact.json"}) {
+    SCOPED_TRACE(file);
+    const Recorded r = recorded(file);
+    const std::string as = r.doc["input"]["create_as"];
+    const SalesforceAdapter adapter(creating(as));
+    const auto number = core::PhoneNumber::parse(r.doc["input"]["number"].get<std::string>(), "");
+    std::vector<Exchange> done;
+    Step s = adapter.create_step(number, done);
+    ASSERT_TRUE(s.is(Step::Kind::Send));
+    EXPECT_EQ(s.request.url, r.doc["request"]["url"]);
+    EXPECT_EQ(json::parse(s.request.body), r.doc["request"]["body"]);
+    EXPECT_EQ(s.request.idempotency_key, "sf:contact:" + number.value());
+    done.push_back({s.request, r.response()});
+    s = adapter.create_step(number, done);
+    ASSERT_TRUE(s.is(Step::Kind::Done)) << s.reason;
+    ASSERT_TRUE(s.contact);
+    const std::string id = r.doc["response"]["body"]["id"];
+    const std::string type = as == "lead" ? "Lead" : "Contact";
+    EXPECT_EQ(s.contact->crm, "sf");
+    EXPECT_EQ(s.contact->id, id);
+    EXPECT_EQ(s.contact->name, number.value());  // the LastName we sent
+    EXPECT_EQ(s.contact->kind, as);
+    EXPECT_EQ(s.contact->url, kInstance + "/lightning/r/" + type + "/" + id + "/view");
+    EXPECT_EQ(s.contact->matches, 1);
+  }
+}
+
+TEST(SalesforceRecorded, DuplicatesDetectedIsFailWithSalesforcesMessage) {
+  const Recorded r = recorded("create_lead_duplicates_detected.json");
+  const SalesforceAdapter adapter(creating("lead"));
+  const auto number = core::PhoneNumber::parse(r.doc["input"]["number"].get<std::string>(), "");
+  EXPECT_FALSE(adapter.parse_created(r.response()));
+  const std::vector<Exchange> done{{*adapter.create_contact(number), r.response()}};
+  const Step s = adapter.create_step(number, done);
+  ASSERT_TRUE(s.is(Step::Kind::Fail));
+  EXPECT_EQ(s.reason,
+            "create lead: Salesforce refused it: DUPLICATES_DETECTED: Use one of these records?");
+  EXPECT_FALSE(s.contact);
 }
 
 // --- call log: every disposition x direction x owner mapped/unmapped
@@ -633,6 +689,126 @@ TEST(SalesforceParseLookup, AppUrlOverridesTheRecordPageHost) {
       ok(R"({"searchRecords":[{"attributes":{"type":"Contact"},"Id":"003A","Name":"A"}]})"));
   ASSERT_TRUE(c);
   EXPECT_EQ(c->url, "https://acme.lightning.force.com/lightning/r/Contact/003A/view");
+}
+
+// --- unknown caller: create a lead (or a contact)
+
+const core::PhoneNumber kUnknown = core::PhoneNumber::parse("+34912345678", "ES");
+
+TEST(SalesforceCreateContact, OnlyWhenEnabled) {
+  const SalesforceAdapter off(options());
+  EXPECT_FALSE(off.creates_contacts());
+  EXPECT_FALSE(off.create_contact(kUnknown));
+  EXPECT_TRUE(off.create_step(kUnknown, {}).is(Step::Kind::Fail));
+  EXPECT_TRUE(SalesforceAdapter(creating("lead")).creates_contacts());
+}
+
+TEST(SalesforceCreateContact, ALeadByDefaultWithTheNumberAsNameAndNoCompany) {
+  auto o = options();
+  o.create_unknown_contacts = true;  // create_as left at its default
+  const auto req = SalesforceAdapter(o).create_contact(kUnknown);
+  ASSERT_TRUE(req);
+  EXPECT_EQ(req->method, "POST");
+  EXPECT_EQ(req->url, kInstance + "/services/data/v61.0/sobjects/Lead");
+  EXPECT_EQ(req->content_type, "application/json");
+  EXPECT_EQ(header(*req, "Authorization"), "Bearer " + kToken);
+  EXPECT_EQ(req->headers.size(), 1u);
+  EXPECT_EQ(req->idempotency_key, "sf:contact:+34912345678");
+  EXPECT_EQ(
+      json::parse(req->body),
+      json::parse(
+          R"({"LastName":"+34912345678","Company":"[not provided]","Phone":"+34912345678"})"));
+}
+
+TEST(SalesforceCreateContact, AContactHasNoCompany) {
+  const auto req = SalesforceAdapter(creating("contact")).create_contact(kUnknown);
+  ASSERT_TRUE(req);
+  EXPECT_EQ(req->url, kInstance + "/services/data/v61.0/sobjects/Contact");
+  EXPECT_EQ(json::parse(req->body),
+            json::parse(R"({"LastName":"+34912345678","Phone":"+34912345678"})"));
+}
+
+TEST(SalesforceCreateContact, NothingToCreateForExtensionsAndWithheld) {
+  const SalesforceAdapter adapter(creating("lead"));
+  for (const char* raw : {"1001", "anonymous", ""}) {
+    const auto number = core::PhoneNumber::parse(raw, "ES");
+    EXPECT_FALSE(adapter.create_contact(number)) << raw;
+    EXPECT_TRUE(adapter.create_step(number, {}).is(Step::Kind::Fail)) << raw;
+  }
+}
+
+TEST(SalesforceParseCreated, OnlyASuccessWithAnId) {
+  const SalesforceAdapter adapter(creating("lead"));
+  const auto c = adapter.parse_created(ok(R"({"id":"00QA","success":true,"errors":[]})"));
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->crm, "sf");
+  EXPECT_EQ(c->id, "00QA");
+  EXPECT_EQ(c->kind, "lead");
+  EXPECT_EQ(c->url, kInstance + "/lightning/r/Lead/00QA/view");
+  for (const char* body :
+       {R"({"id":"00QA","success":false,"errors":[]})", R"({"id":"00QA"})",
+        R"({"success":true,"errors":[]})", R"({"id":7,"success":true})",
+        R"({"id":"00QA","success":"true"})", R"([{"errorCode":"X","message":"y"}])", "nope"}) {
+    EXPECT_FALSE(adapter.parse_created(ok(body))) << body;
+  }
+}
+
+TEST(SalesforceCreateStep, RefusalsAndRetries) {
+  const SalesforceAdapter adapter(creating("lead"));
+  const core::HttpRequest sent = *adapter.create_contact(kUnknown);
+  struct Case {
+    core::HttpResponse response;
+    Step::Kind kind;
+    long long after;
+    const char* reason;
+  };
+  const Case cases[] = {
+      {answer(400, R"([{"message":"Required fields are missing: [Company]",
+           "errorCode":"REQUIRED_FIELD_MISSING","fields":["Company"]}])"),
+       Step::Kind::Fail, 0,
+       "create lead: Salesforce refused it: REQUIRED_FIELD_MISSING: Required fields are missing: "
+       "[Company]"},
+      // A save result that says no, whatever the status.
+      {answer(201, R"({"id":"","success":false,"errors":[{"statusCode":"DUPLICATES_DETECTED",
+           "message":"Use one of these records?","fields":[]}]})"),
+       Step::Kind::Fail, 0,
+       "create lead: Salesforce refused it: DUPLICATES_DETECTED: Use one of these records?"},
+      {answer(201, R"({"success":true,"errors":[]})"), Step::Kind::Fail, 0,
+       "create lead: the answer names no id"},
+      {answer(404, "<html>"), Step::Kind::Fail, 0, "create lead: HTTP 404: <html>"},
+      {answer(429, "", {{"Retry-After", "7"}}), Step::Kind::Retry, 7, "create lead: HTTP 429"},
+      {answer(503, R"([{"message":"down","errorCode":"SERVER_UNAVAILABLE"}])"), Step::Kind::Retry,
+       0, "create lead: HTTP 503"},
+      {answer(403, R"([{"message":"x","errorCode":"REQUEST_LIMIT_EXCEEDED"}])"), Step::Kind::Retry,
+       60, "create lead: Salesforce API request limit exceeded"},
+      {answer(401,
+              R"([{"message":"Session expired or invalid","errorCode":"INVALID_SESSION_ID"}])"),
+       Step::Kind::Retry, 0, "create lead: Salesforce rejected the access token"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(std::to_string(c.response.status) + " " + c.response.body);
+    const std::vector<Exchange> done{{sent, c.response}};
+    const Step s = adapter.create_step(kUnknown, done);
+    EXPECT_EQ(s.kind, c.kind);
+    EXPECT_EQ(s.retry_after.count(), c.after);
+    EXPECT_TRUE(s.reason.starts_with(c.reason)) << s.reason;
+    EXPECT_FALSE(s.contact);
+    EXPECT_EQ(s.reason.find(kToken), std::string::npos);
+  }
+}
+
+TEST(SalesforceAnswers, ErrorTextReadsErrorArraysAndSaveResults) {
+  EXPECT_EQ(salesforce::error_text(answer(
+                400, R"([{"message":"a","errorCode":"A"},{"message":"b","errorCode":"B"}])")),
+            "A: a; B: b");
+  EXPECT_EQ(salesforce::error_text(
+                answer(201, R"({"success":false,"errors":[{"statusCode":"S","message":"m"}]})")),
+            "S: m");
+  EXPECT_EQ(salesforce::error_text(answer(400, R"([{"message":"only a message"}])")),
+            "only a message");
+  EXPECT_EQ(salesforce::error_text(answer(400, "not json")), "");
+  EXPECT_EQ(salesforce::error_text(answer(201, R"({"id":"1","success":true})")), "");
+  EXPECT_EQ(salesforce::error_text(answer(400, R"([{"errorCode":7}])")), "");
 }
 
 }  // namespace

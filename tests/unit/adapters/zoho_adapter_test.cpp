@@ -411,6 +411,185 @@ TEST(ZohoLookup, NothingToSearchForExtensionsAndWithheld) {
   }
 }
 
+// --- unknown caller: create a lead (or a contact)
+
+ZohoOptions creating(const char* as = "lead") {
+  auto o = options();
+  o.create_unknown_contacts = true;
+  o.create_as = as;
+  o.app_url = "https://crm.zoho.eu/crm/org20071234";
+  return o;
+}
+
+// record.json's request schema of POST /crm/v8/{module} (Body_Wrapper, its
+// items resolved to Record) from the Prism copy of Zoho's description.
+const json& create_operation() {
+  static const json op = [] {
+    std::ifstream in(std::string(CTI_FIXTURES) + "/crm/zoho/prism/record.json");
+    EXPECT_TRUE(in);
+    const json spec = json::parse(in);
+    const json& post = spec.at("paths").at("/crm/v8/{module_api_name}").at("post");
+    EXPECT_EQ(post.at("requestBody").at("content").at("application/json").at("schema").at("$ref"),
+              "#/components/schemas/Body_Wrapper");
+    json body = spec.at("components").at("schemas").at("Body_Wrapper");
+    body["properties"]["data"]["items"] = spec.at("components").at("schemas").at("Record");
+    return json{{"requestBody", {{"content", {{"application/json", {{"schema", body}}}}}}}};
+  }();
+  return op;
+}
+
+const std::string kLeadAdded = R"({"data":[{"code":"SUCCESS","details":{
+    "Modified_Time":"2026-11-28T16:24:15+01:00","Modified_By":{"name":"API","id":"1"},
+    "Created_Time":"2026-11-28T16:24:15+01:00","id":"5725767000000649013",
+    "Created_By":{"name":"API","id":"1"}},"message":"record added","status":"success"}]})";
+const std::string kDuplicate = R"({"data":[{"code":"DUPLICATE_DATA","details":{
+    "api_name":"Phone","json_path":"$.data[0].Phone","duplicate_record":{
+    "id":"5725767000000649001","module":{"api_name":"Leads","id":"2"}}},
+    "message":"duplicate data","status":"error"}]})";
+
+TEST(ZohoCreateContact, OnlyWhenEnabled) {
+  const ZohoAdapter off(options());
+  EXPECT_FALSE(off.creates_contacts());
+  EXPECT_FALSE(off.create_contact(kCaller));
+  EXPECT_TRUE(off.create_step(kCaller, {}).is(Step::Kind::Fail));
+  EXPECT_TRUE(ZohoAdapter(creating()).creates_contacts());
+}
+
+TEST(ZohoCreateContact, PostsALeadByDefaultNamedByTheNumber) {
+  const ZohoAdapter adapter(creating());
+  const auto req = adapter.create_contact(kCaller);
+  ASSERT_TRUE(req);
+  EXPECT_EQ(req->method, "POST");
+  EXPECT_EQ(req->url, "https://www.zohoapis.com/crm/v8/Leads");
+  EXPECT_EQ(req->content_type, "application/json");
+  EXPECT_EQ(header(*req, "Authorization"), "Zoho-oauthtoken 1000.zoho-secret");
+  EXPECT_EQ(req->headers.size(), 1u);
+  EXPECT_EQ(req->idempotency_key, "zc:contact:+34912345678");
+  const json body = json::parse(req->body);
+  EXPECT_EQ(body, json::parse(R"({"data":[{"Last_Name":"+34912345678","Phone":"+34912345678"}]})"));
+  EXPECT_EQ(openapi::check_body(create_operation(), body), std::vector<std::string>{});
+}
+
+TEST(ZohoCreateContact, CreateAsContactPostsToContacts) {
+  const ZohoAdapter adapter(creating("contact"));
+  const auto req = adapter.create_contact(kCaller);
+  ASSERT_TRUE(req);
+  EXPECT_EQ(req->url, "https://www.zohoapis.com/crm/v8/Contacts");
+  EXPECT_EQ(json::parse(req->body),
+            json::parse(R"({"data":[{"Last_Name":"+34912345678","Phone":"+34912345678"}]})"));
+}
+
+TEST(ZohoCreateContact, NothingToCreateForExtensionsAndWithheld) {
+  const ZohoAdapter adapter(creating());
+  for (const char* raw : {"1001", "anonymous", ""}) {
+    const auto number = core::PhoneNumber::parse(raw, "ES");
+    EXPECT_FALSE(adapter.create_contact(number)) << raw;
+    EXPECT_TRUE(adapter.create_step(number, {}).is(Step::Kind::Fail)) << raw;
+  }
+}
+
+TEST(ZohoParseCreated, TheNewRecordWithItsKindAndLinkOrNothing) {
+  const auto lead = ZohoAdapter(creating()).parse_created(answer(201, kLeadAdded));
+  ASSERT_TRUE(lead);
+  EXPECT_EQ(lead->crm, "zc");
+  EXPECT_EQ(lead->id, "5725767000000649013");
+  EXPECT_EQ(lead->kind, "lead");
+  EXPECT_EQ(lead->url, "https://crm.zoho.eu/crm/org20071234/tab/Leads/5725767000000649013");
+  EXPECT_EQ(lead->matches, 1);
+  const auto contact = ZohoAdapter(creating("contact")).parse_created(answer(201, kLeadAdded));
+  ASSERT_TRUE(contact);
+  EXPECT_EQ(contact->kind, "contact");
+  EXPECT_EQ(contact->url, "https://crm.zoho.eu/crm/org20071234/tab/Contacts/5725767000000649013");
+  auto no_link = creating();
+  no_link.app_url.clear();
+  EXPECT_EQ(ZohoAdapter(no_link).parse_created(answer(201, kLeadAdded))->url, "");
+
+  const ZohoAdapter adapter(creating());
+  for (const std::string& body : {kDuplicate, std::string(R"({"data":[]})"),
+                                  std::string(R"({"data":[{"status":"success","details":{}}]})"),
+                                  std::string(R"({"data":[{"status":"success"}]})"),
+                                  std::string(R"({"details":{"id":"1"}})"), std::string("nope")}) {
+    EXPECT_FALSE(adapter.parse_created(answer(201, body))) << body;
+  }
+}
+
+TEST(ZohoCreateStep, SendsThenIsDoneWithTheNewLead) {
+  const ZohoAdapter adapter(creating());
+  std::vector<Exchange> done;
+  Step s = adapter.create_step(kCaller, done);
+  ASSERT_TRUE(s.is(Step::Kind::Send));
+  EXPECT_EQ(s.request.url, "https://www.zohoapis.com/crm/v8/Leads");
+  EXPECT_EQ(s.request.idempotency_key, "zc:contact:+34912345678");
+  done.push_back({s.request, answer(201, kLeadAdded)});
+  s = adapter.create_step(kCaller, done);
+  ASSERT_TRUE(s.is(Step::Kind::Done));
+  ASSERT_TRUE(s.contact);
+  EXPECT_EQ(s.contact->id, "5725767000000649013");
+  EXPECT_EQ(s.contact->name, "+34912345678");  // what we sent as Last_Name
+  EXPECT_EQ(s.contact->kind, "lead");
+}
+
+TEST(ZohoCreateStep, RefusalsAndRetries) {
+  const ZohoAdapter adapter(creating());
+  const core::HttpRequest sent = *adapter.create_contact(kCaller);
+  struct Case {
+    core::HttpResponse response;
+    Step::Kind kind;
+    std::chrono::seconds after;
+    const char* reason;
+  };
+  const Case cases[] = {
+      // Zoho's refusal inside a 2xx, and the same body with a 400.
+      {answer(202, kDuplicate),
+       Step::Kind::Fail,
+       {},
+       "create lead: Zoho refused it: DUPLICATE_DATA: duplicate data (Phone)"},
+      {answer(400, kDuplicate),
+       Step::Kind::Fail,
+       {},
+       "create lead: Zoho refused it: DUPLICATE_DATA: duplicate data (Phone)"},
+      {answer(201, R"({"data":[{"code":"MANDATORY_NOT_FOUND","details":{"api_name":"Last_Name"},
+           "message":"required field not found","status":"error"}]})"),
+       Step::Kind::Fail,
+       {},
+       "create lead: Zoho refused it: MANDATORY_NOT_FOUND: required field not found (Last_Name)"},
+      {answer(401, R"({"code":"INVALID_TOKEN","message":"invalid oauth token","status":"error"})"),
+       Step::Kind::Fail,
+       {},
+       "create lead: HTTP 401"},
+      {answer(201, R"({"data":[{"status":"success","details":{}}]})"),
+       Step::Kind::Fail,
+       {},
+       "create lead: the answer names no id"},
+      {answer(429, "", {{"Retry-After", "30"}}), Step::Kind::Retry, std::chrono::seconds(30),
+       "create lead: HTTP 429"},
+      {answer(429, "", {{"X-RATELIMIT-RESET", "1795879515000"}}),
+       Step::Kind::Retry,
+       {},
+       "create lead: HTTP 429"},
+      {answer(500, ""), Step::Kind::Retry, {}, "create lead: HTTP 500"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(std::to_string(c.response.status) + " " + c.response.body);
+    const std::vector<Exchange> done{{sent, c.response}};
+    const Step s = adapter.create_step(kCaller, done);
+    EXPECT_EQ(s.kind, c.kind);
+    EXPECT_EQ(s.retry_after, c.after);
+    EXPECT_TRUE(s.reason.starts_with(c.reason)) << s.reason;
+    EXPECT_FALSE(s.contact);
+    EXPECT_EQ(s.reason.find("zoho-secret"), std::string::npos);
+  }
+  // A contact is named so in the reason.
+  const ZohoAdapter contacts(creating("contact"));
+  const std::vector<Exchange> done{{*contacts.create_contact(kCaller), answer(202, kDuplicate)}};
+  EXPECT_TRUE(contacts.create_step(kCaller, done).reason.starts_with("create contact: "));
+}
+
+TEST(ZohoCreateContact, CheckerBitesOnAWrongShape) {
+  EXPECT_FALSE(openapi::check_body(create_operation(), json::parse(R"({"data":{"Last_Name":"x"}})"))
+                   .empty());
+}
+
 TEST(ZohoDataCentre, EveryDocumentedDataCentreHasItsApiDomain) {
   const std::pair<const char*, const char*> table[] = {
       {"com", "https://www.zohoapis.com"}, {"eu", "https://www.zohoapis.eu"},
