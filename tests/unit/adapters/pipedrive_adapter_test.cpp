@@ -6,26 +6,21 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "adapter_test_support.h"
 #include "connector/core/time.h"
-#include "connector/json/call_json.h"
 #include "openapi_check.h"
 
 namespace cti::adapters {
 namespace {
 
 using nlohmann::json;
+using namespace testing;
 
 const json& spec() {
-  static const json s = [] {
-    std::ifstream in(std::string(CTI_FIXTURES) + "/crm/pipedrive/pipedrive.fragments.json");
-    EXPECT_TRUE(in);
-    return json::parse(in);
-  }();
+  static const json s = fixture_json("crm/pipedrive/pipedrive.fragments.json");
   return s;
 }
 const json& operation(const char* key) { return spec().at("paths").at(key); }
@@ -37,47 +32,6 @@ PipedriveOptions options() {
   o.token = "pd-token-secret";
   o.users = {{"1001", "777001"}, {"ana", "777002"}};
   return o;
-}
-
-core::CallRecord record(core::Direction direction, core::Disposition disposition,
-                        std::string agent) {
-  core::CallRecord r;
-  r.call_id = "c-42";
-  r.direction = direction;
-  const bool in = direction != core::Direction::Outbound;
-  r.from = in ? "+34912345678" : "1001";  // outbound: the agent's extension
-  if (!in) r.caller_id_presented = "+34930000000";
-  r.to = in ? "+34930000000" : "+34912345678";
-  r.agent = std::move(agent);
-  r.started_at = core::from_unix_micros(1795879455'442000);  // 2026-11-28T15:24:15.442Z
-  const bool answered =
-      disposition == core::Disposition::Answered || disposition == core::Disposition::Voicemail;
-  if (answered) r.answered_at = r.started_at + std::chrono::seconds(5);
-  r.ended_at = r.started_at + std::chrono::seconds(130);
-  r.ring_s = 5;
-  r.talk_s = answered ? 125.0 : 0.0;
-  r.disposition = disposition;
-  return r;
-}
-
-std::string header(const core::HttpRequest& req, const std::string& name) {
-  for (const auto& [k, v] : req.headers)
-    if (k == name) return v;
-  return {};
-}
-
-std::string path_of(const std::string& url) {
-  const auto q = url.find('?');
-  return url.substr(0, q);
-}
-
-core::HttpResponse answer(int status, std::string body,
-                          std::vector<std::pair<std::string, std::string>> headers = {}) {
-  core::HttpResponse r;
-  r.status = status;
-  r.body = std::move(body);
-  r.headers = std::move(headers);
-  return r;
 }
 
 // --- call log: every disposition x direction x user mapped/unmapped
@@ -108,9 +62,8 @@ TEST(PipedriveLogCall, EveryDispositionAndDirection) {
   const PipedriveAdapter adapter(options());
   for (const Expected& e : kTable) {
     for (const bool mapped : {true, false}) {
-      SCOPED_TRACE(std::string(core::to_string(e.disposition)) + " " +
-                   std::string(core::to_string(e.direction)) + (mapped ? " mapped" : " unmapped"));
-      const auto r = record(e.direction, e.disposition, mapped ? "1001" : "1099");
+      SCOPED_TRACE(case_name(e.disposition, e.direction, mapped));
+      const auto r = customer_call(e.direction, e.disposition, mapped ? "1001" : "1099");
       const auto req = adapter.log_call(r, std::nullopt);
       ASSERT_TRUE(req);
       EXPECT_EQ(req->method, "POST");
@@ -166,7 +119,7 @@ TEST(PipedriveLogCall, FailedToAnInvalidNumberIsWrongNumber) {
   // The cause only matters for failed calls.
   EXPECT_STREQ(pipedrive::outcome(core::Disposition::Busy, core::Direction::Outbound, 1), "busy");
   const PipedriveAdapter adapter(options());
-  auto r = record(core::Direction::Outbound, core::Disposition::Failed, "1001");
+  auto r = customer_call(core::Direction::Outbound, core::Disposition::Failed, "1001");
   r.hangup_cause = 1;
   EXPECT_EQ(json::parse(adapter.log_call(r, std::nullopt)->body)["outcome"], "wrong_number");
 }
@@ -178,7 +131,7 @@ TEST(PipedriveLogCall, LinksThePersonAndNotesAmbiguity) {
   c.id = "4211";
   c.ambiguous = true;
   c.matches = 3;
-  const auto r = record(core::Direction::Inbound, core::Disposition::Answered, "ana");
+  const auto r = customer_call(core::Direction::Inbound, core::Disposition::Answered, "ana");
   const json body = json::parse(adapter.log_call(r, c)->body);
   EXPECT_EQ(openapi::check_body(operation("POST /callLogs"), body), std::vector<std::string>{});
   EXPECT_EQ(body["person_id"], 4211);
@@ -190,7 +143,7 @@ TEST(PipedriveLogCall, LinksThePersonAndNotesAmbiguity) {
 
 TEST(PipedriveLogCall, DurationIsWholeSecondsAndNoteIsEscapedHtml) {
   const PipedriveAdapter adapter(options());
-  auto r = record(core::Direction::Inbound, core::Disposition::Answered, "1001");
+  auto r = customer_call(core::Direction::Inbound, core::Disposition::Answered, "1001");
   r.talk_s = 12.6;
   r.queue = "<sales & support>";
   const json body = json::parse(adapter.log_call(r, std::nullopt)->body);
@@ -203,42 +156,19 @@ TEST(PipedriveLogCall, DurationIsWholeSecondsAndNoteIsEscapedHtml) {
 TEST(PipedriveLogCall, LiveInternalAndConsultationCallsAreNotLogged) {
   const PipedriveAdapter adapter(options());
   EXPECT_TRUE(adapter.logs_calls());
-  auto live = record(core::Direction::Inbound, core::Disposition::Answered, "1001");
-  live.disposition.reset();
-  EXPECT_FALSE(adapter.log_call(live, std::nullopt));
-  auto internal = record(core::Direction::Inbound, core::Disposition::Answered, "1001");
-  internal.direction = core::Direction::Internal;
-  EXPECT_FALSE(adapter.log_call(internal, std::nullopt));
-  auto consultation = record(core::Direction::Inbound, core::Disposition::Answered, "1001");
-  consultation.parent_call_id = "c-41";
-  EXPECT_FALSE(adapter.log_call(consultation, std::nullopt));
+  for (const NotLogged& n : not_logged_calls())
+    EXPECT_FALSE(adapter.log_call(n.record, std::nullopt)) << n.what;
 }
 
 TEST(PipedriveLogCall, EveryGoldenCustomerRecordGivesASpecValidCallLog) {
   const PipedriveAdapter adapter(options());
-  int logged = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(CTI_GOLDEN)) {
-    if (entry.path().extension() != ".json") continue;
-    std::ifstream in(entry.path());
-    const json golden = json::parse(in);
-    for (const json& j : golden.value("records", json::array())) {
-      SCOPED_TRACE(entry.path().filename().string() + " " + j.value("call_id", ""));
-      const auto r = cti::json::record_from_json(j);
-      ASSERT_TRUE(r);
-      const bool customer = r->direction != core::Direction::Internal && r->parent_call_id.empty();
-      const auto req = adapter.log_call(*r, std::nullopt);
-      if (!customer || !r->disposition) {
-        EXPECT_FALSE(req);
-        continue;
-      }
-      ASSERT_TRUE(req);
-      const json body = json::parse(req->body);
-      EXPECT_EQ(openapi::check_body(operation("POST /callLogs"), body), std::vector<std::string>{});
-      EXPECT_EQ(body["duration"], std::to_string(std::llround(r->talk_s)));
-      EXPECT_EQ(body["start_time"], j["started_at"]);
-      ++logged;
-    }
-  }
+  const int logged = for_each_golden_call_log(adapter, [](const GoldenRecord& g,
+                                                          const core::HttpRequest& req) {
+    const json body = json::parse(req.body);
+    EXPECT_EQ(openapi::check_body(operation("POST /callLogs"), body), std::vector<std::string>{});
+    EXPECT_EQ(body["duration"], std::to_string(std::llround(g.record.talk_s)));
+    EXPECT_EQ(body["start_time"], g.json["started_at"]);
+  });
   EXPECT_GE(logged, 10);
 }
 
@@ -387,20 +317,13 @@ TEST(PipedriveLookup, NonSuccessAnswers) {
   for (const Case& c : cases) {
     SCOPED_TRACE(c.response.status);
     const std::vector<Exchange> done{{first, c.response}};
-    const Step s = adapter.lookup_step(kCaller, done);
-    EXPECT_EQ(s.kind, c.kind);
-    EXPECT_EQ(s.retry_after, c.after);
-    EXPECT_EQ(s.reason.find("pd-token-secret"), std::string::npos);
+    expect_end(adapter.lookup_step(kCaller, done), c.kind, c.after,
+               "person search: ", "pd-token-secret");
   }
 }
 
 TEST(PipedriveLookup, NothingToSearchForExtensionsAndWithheld) {
-  const PipedriveAdapter adapter(options());
-  for (const char* raw : {"1001", "anonymous", ""}) {
-    const Step s = adapter.lookup_step(core::PhoneNumber::parse(raw, "ES"), {});
-    EXPECT_TRUE(s.is(Step::Kind::Done)) << raw;
-    EXPECT_FALSE(s.contact);
-  }
+  expect_no_lookup(PipedriveAdapter(options()));
 }
 
 TEST(PipedriveLookup, GarbageAnswersAreNoMatch) {
@@ -454,7 +377,7 @@ TEST(PipedriveLookup, AppLinkOnlyForACompanyDomainOrWhenConfigured) {
 
 TEST(PipedriveLogStep, LooksUpThenLogsWithThePersonThenIsDone) {
   const PipedriveAdapter adapter(options());
-  const auto r = record(core::Direction::Inbound, core::Disposition::Answered, "1001");
+  const auto r = customer_call(core::Direction::Inbound, core::Disposition::Answered, "1001");
   std::vector<Exchange> done;
   Step s = adapter.log_step(r, done, 1);
   ASSERT_TRUE(s.is(Step::Kind::Send));
@@ -473,7 +396,7 @@ TEST(PipedriveLogStep, LooksUpThenLogsWithThePersonThenIsDone) {
 
 TEST(PipedriveLogStep, NoPersonAfterBothFormsLogsWithoutOne) {
   const PipedriveAdapter adapter(options());
-  const auto r = record(core::Direction::Outbound, core::Disposition::Busy, "ana");
+  const auto r = customer_call(core::Direction::Outbound, core::Disposition::Busy, "ana");
   std::vector<Exchange> done;
   Step s = adapter.log_step(r, done, 1);
   done.push_back({s.request, answer(200, kNobody)});
@@ -488,7 +411,7 @@ TEST(PipedriveLogStep, NoPersonAfterBothFormsLogsWithoutOne) {
 
 TEST(PipedriveLogStep, CallLogAnswers) {
   const PipedriveAdapter adapter(options());
-  const auto r = record(core::Direction::Inbound, core::Disposition::Answered, "1001");
+  const auto r = customer_call(core::Direction::Inbound, core::Disposition::Answered, "1001");
   std::vector<Exchange> done;
   Step s = adapter.log_step(r, done, 1);
   done.push_back({s.request, answer(200, search_answer({{4211, "Ana"}}))});
@@ -508,7 +431,7 @@ TEST(PipedriveLogStep, CallLogAnswers) {
 
 TEST(PipedriveLogStep, RetryLooksForTheCallFirstAndStopsWhenAlreadyLogged) {
   const PipedriveAdapter adapter(options());
-  const auto r = record(core::Direction::Inbound, core::Disposition::Answered, "1001");
+  const auto r = customer_call(core::Direction::Inbound, core::Disposition::Answered, "1001");
   std::vector<Exchange> done;
   Step s = adapter.log_step(r, done, 2);
   ASSERT_TRUE(s.is(Step::Kind::Send));
@@ -541,7 +464,7 @@ TEST(PipedriveLogStep, RetryLooksForTheCallFirstAndStopsWhenAlreadyLogged) {
 
 TEST(PipedriveLogStep, RetrySearchAnswers) {
   const PipedriveAdapter adapter(options());
-  auto r = record(core::Direction::Inbound, core::Disposition::Missed, "");
+  auto r = customer_call(core::Direction::Inbound, core::Disposition::Missed, "");
   std::vector<Exchange> done;
   Step s = adapter.log_step(r, done, 3);
   EXPECT_FALSE(openapi::query_of(s.request.url).contains("owner_id"));  // agent unmapped
@@ -565,25 +488,15 @@ PipedriveOptions creating() {
 }
 
 TEST(PipedriveCreateContact, OnlyWhenEnabled) {
-  const PipedriveAdapter off(options());
-  EXPECT_FALSE(off.creates_contacts());
-  EXPECT_FALSE(off.create_contact(kCaller));
-  const Step s = off.create_step(kCaller, {});
-  EXPECT_TRUE(s.is(Step::Kind::Fail));
-  EXPECT_NE(s.reason.find("not configured to create contacts"), std::string::npos) << s.reason;
-  EXPECT_TRUE(PipedriveAdapter(creating()).creates_contacts());
+  expect_creates_only_when_enabled(PipedriveAdapter(options()), PipedriveAdapter(creating()));
 }
 
 TEST(PipedriveCreateContact, PostsAPersonNamedByTheNumberWithItsPhone) {
   const PipedriveAdapter adapter(creating());
   const auto req = adapter.create_contact(kCaller);
   ASSERT_TRUE(req);
-  EXPECT_EQ(req->method, "POST");
-  EXPECT_EQ(req->url, "https://acme.pipedrive.com/api/v2/persons");
-  EXPECT_EQ(req->content_type, "application/json");
-  EXPECT_EQ(header(*req, "x-api-token"), "pd-token-secret");
-  EXPECT_EQ(req->headers.size(), 1u);
-  EXPECT_EQ(req->idempotency_key, "pd:contact:+34912345678");
+  expect_json_post(*req, "https://acme.pipedrive.com/api/v2/persons",
+                   {"x-api-token", "pd-token-secret"}, "pd:contact:+34912345678");
   const json body = json::parse(req->body);
   EXPECT_EQ(body, json::parse(R"({"name":"+34912345678",
       "phones":[{"value":"+34912345678","primary":true,"label":"work"}]})"));
@@ -591,12 +504,7 @@ TEST(PipedriveCreateContact, PostsAPersonNamedByTheNumberWithItsPhone) {
 }
 
 TEST(PipedriveCreateContact, NothingToCreateForExtensionsAndWithheld) {
-  const PipedriveAdapter adapter(creating());
-  for (const char* raw : {"1001", "anonymous", ""}) {
-    const auto number = core::PhoneNumber::parse(raw, "ES");
-    EXPECT_FALSE(adapter.create_contact(number)) << raw;
-    EXPECT_TRUE(adapter.create_step(number, {}).is(Step::Kind::Fail)) << raw;
-  }
+  expect_no_create(PipedriveAdapter(creating()));
 }
 
 TEST(PipedriveParseCreated, ThePersonWithItsLinkOrNothing) {
@@ -677,12 +585,7 @@ TEST(PipedriveCreateStep, RefusalsAndRetries) {
   for (const Case& c : cases) {
     SCOPED_TRACE(std::to_string(c.response.status) + " " + c.response.body);
     const std::vector<Exchange> done{{sent, c.response}};
-    const Step s = adapter.create_step(kCaller, done);
-    EXPECT_EQ(s.kind, c.kind);
-    EXPECT_EQ(s.retry_after, c.after);
-    EXPECT_TRUE(s.reason.starts_with(c.reason)) << s.reason;
-    EXPECT_FALSE(s.contact);
-    EXPECT_EQ(s.reason.find("pd-token-secret"), std::string::npos);
+    expect_end(adapter.create_step(kCaller, done), c.kind, c.after, c.reason, "pd-token-secret");
   }
 }
 

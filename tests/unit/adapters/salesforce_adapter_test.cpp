@@ -7,10 +7,10 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "adapter_test_support.h"
 #include "adapters/salesforce/salesforce_query.h"
 #include "connector/core/time.h"
 #include "connector/json/call_json.h"
@@ -19,6 +19,7 @@ namespace cti::adapters {
 namespace {
 
 using nlohmann::json;
+using namespace testing;
 
 const std::string kInstance = "https://acme.my.salesforce.com";
 const std::string kToken = "00D5g00000Fake!AQ4AQFakeAccessTokenForTests";
@@ -39,22 +40,6 @@ SalesforceOptions creating(const std::string& as) {
   o.create_unknown_contacts = true;
   o.create_as = as;
   return o;
-}
-
-std::string header(const core::HttpRequest& req, const std::string& name) {
-  for (const auto& [k, v] : req.headers) {
-    if (k == name) return v;
-  }
-  return {};
-}
-
-core::HttpResponse answer(int status, std::string body,
-                          std::vector<std::pair<std::string, std::string>> headers = {}) {
-  core::HttpResponse r;
-  r.status = status;
-  r.body = std::move(body);
-  r.headers = std::move(headers);
-  return r;
 }
 
 // The value of the `q` parameter, percent-decoded (independent of the
@@ -94,9 +79,7 @@ struct Recorded {
 };
 
 Recorded recorded(const std::string& file) {
-  std::ifstream in(std::string(CTI_FIXTURES) + "/crm/salesforce/" + file);
-  EXPECT_TRUE(in) << file;
-  return {file, json::parse(in)};
+  return {file, fixture_json("crm/salesforce/" + file)};
 }
 
 std::vector<Recorded> all_recorded() {
@@ -342,25 +325,12 @@ TEST(SalesforceRecorded, DuplicatesDetectedIsFailWithSalesforcesMessage) {
 
 // --- call log: every disposition x direction x owner mapped/unmapped
 
+// Started two seconds before midnight UTC (ActivityDate is that day), 124.6 s
+// of talk (CallDurationInSeconds rounds it).
 core::CallRecord record(core::Direction direction, core::Disposition disposition,
                         std::string agent) {
-  core::CallRecord r;
-  r.call_id = "c-42";
-  r.direction = direction;
-  const bool in = direction != core::Direction::Outbound;
-  r.from = in ? "+34912345678" : "1001";  // outbound: the agent's extension
-  if (!in) r.caller_id_presented = "+34930000000";
-  r.to = in ? "+34930000000" : "+34912345678";
-  r.agent = std::move(agent);
-  r.started_at = *core::parse_rfc3339("2026-11-28T23:59:58.500Z");
-  const bool answered =
-      disposition == core::Disposition::Answered || disposition == core::Disposition::Voicemail;
-  if (answered) r.answered_at = r.started_at + std::chrono::seconds(5);
-  r.ended_at = r.started_at + std::chrono::seconds(130);
-  r.ring_s = 5;
-  r.talk_s = answered ? 124.6 : 0.0;
-  r.disposition = disposition;
-  return r;
+  return customer_call(direction, disposition, std::move(agent),
+                       *core::parse_rfc3339("2026-11-28T23:59:58.500Z"), 124.6);
 }
 
 struct Expected {
@@ -398,8 +368,7 @@ TEST(SalesforceLogCall, EveryDispositionAndDirection) {
   const SalesforceAdapter adapter(options());
   for (const Expected& e : kTable) {
     for (const bool mapped : {true, false}) {
-      SCOPED_TRACE(std::string(core::to_string(e.disposition)) + " " +
-                   std::string(core::to_string(e.direction)) + (mapped ? " mapped" : " unmapped"));
+      SCOPED_TRACE(case_name(e.disposition, e.direction, mapped));
       const auto r = record(e.direction, e.disposition, mapped ? "1001" : "1099");
       const auto req = adapter.log_call(r, std::nullopt);
       ASSERT_TRUE(req);
@@ -485,43 +454,22 @@ TEST(SalesforceLogCall, DurationIsWholeSecondsOfTalk) {
 TEST(SalesforceLogCall, InternalCallsConsultationLegsAndLiveCallsAreNotLogged) {
   const SalesforceAdapter adapter(options());
   EXPECT_TRUE(adapter.logs_calls());
-  auto internal = record(core::Direction::Inbound, core::Disposition::Answered, "1001");
-  internal.direction = core::Direction::Internal;
-  EXPECT_FALSE(adapter.log_call(internal, std::nullopt));
-  auto consultation = record(core::Direction::Inbound, core::Disposition::Answered, "1001");
-  consultation.parent_call_id = "c-41";
-  EXPECT_FALSE(adapter.log_call(consultation, std::nullopt));
-  auto live = record(core::Direction::Inbound, core::Disposition::Answered, "1001");
-  live.disposition.reset();
-  EXPECT_FALSE(adapter.log_call(live, std::nullopt));
-  EXPECT_TRUE(adapter.log_step(live, {}, 1).is(Step::Kind::Fail));
+  const auto calls = not_logged_calls();
+  for (const NotLogged& n : calls) EXPECT_FALSE(adapter.log_call(n.record, std::nullopt)) << n.what;
+  EXPECT_TRUE(adapter.log_step(calls[0].record, {}, 1).is(Step::Kind::Fail));  // live
 }
 
 TEST(SalesforceLogCall, EveryGoldenCustomerRecordGivesATask) {
   const SalesforceAdapter adapter(options());
-  int logged = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(CTI_GOLDEN)) {
-    if (entry.path().extension() != ".json") continue;
-    std::ifstream in(entry.path());
-    const json golden = json::parse(in);
-    for (const json& j : golden.value("records", json::array())) {
-      SCOPED_TRACE(entry.path().filename().string() + " " + j.value("call_id", ""));
-      const auto r = record_of(j);
-      const bool customer = r.direction != core::Direction::Internal && r.parent_call_id.empty();
-      const auto req = adapter.log_call(r, std::nullopt);
-      if (!customer || !r.disposition) {
-        EXPECT_FALSE(req);
-        continue;
-      }
-      ASSERT_TRUE(req);
-      const json t = json::parse(req->body);
-      EXPECT_EQ(t["CallObject"], r.call_id);
-      EXPECT_EQ(t["CallDurationInSeconds"], std::llround(r.talk_s));
-      EXPECT_EQ(t["ActivityDate"], j["started_at"].get<std::string>().substr(0, 10));
-      EXPECT_EQ(t["CallType"], r.direction == core::Direction::Outbound ? "Outbound" : "Inbound");
-      ++logged;
-    }
-  }
+  const int logged =
+      for_each_golden_call_log(adapter, [](const GoldenRecord& g, const core::HttpRequest& req) {
+        const core::CallRecord& r = g.record;
+        const json t = json::parse(req.body);
+        EXPECT_EQ(t["CallObject"], r.call_id);
+        EXPECT_EQ(t["CallDurationInSeconds"], std::llround(r.talk_s));
+        EXPECT_EQ(t["ActivityDate"], g.json["started_at"].get<std::string>().substr(0, 10));
+        EXPECT_EQ(t["CallType"], r.direction == core::Direction::Outbound ? "Outbound" : "Inbound");
+      });
   EXPECT_GE(logged, 10);
 }
 
@@ -557,23 +505,17 @@ TEST(SalesforceAnswers, RetryableFailAndSalesforcesOwnCodes) {
   for (const Case& c : cases) {
     SCOPED_TRACE(std::to_string(c.response.status) + " " + c.response.body);
     // In the lookup...
+    const std::chrono::seconds after(c.after);
     const std::vector<Exchange> lookup{{*adapter.lookup(number), c.response}};
-    Step s = adapter.lookup_step(number, lookup);
-    EXPECT_EQ(s.kind, c.kind);
-    EXPECT_EQ(s.retry_after.count(), c.after);
+    expect_end(adapter.lookup_step(number, lookup), c.kind, after, "lookup: ", kToken);
     // ...in the Task's answer...
     std::vector<Exchange> chain{{*adapter.lookup(number), answer(200, R"({"searchRecords":[]})")},
                                 {*adapter.log_call(r, std::nullopt), c.response}};
-    s = adapter.log_step(r, chain, 1);
-    EXPECT_EQ(s.kind, c.kind);
-    EXPECT_EQ(s.retry_after.count(), c.after);
-    EXPECT_NE(s.reason.find("call log"), std::string::npos) << s.reason;
+    expect_end(adapter.log_step(r, chain, 1), c.kind, after, "call log: ", kToken);
     // ...and in the search for an already logged call.
     const std::vector<Exchange> search{{adapter.find_logged_call(r.call_id), c.response}};
-    s = adapter.log_step(r, search, 3);
-    EXPECT_EQ(s.kind, c.kind);
-    EXPECT_EQ(s.retry_after.count(), c.after);
-    EXPECT_EQ(s.reason.find(kToken), std::string::npos);
+    expect_end(adapter.log_step(r, search, 3), c.kind, after,
+               "search for an already logged call: ", kToken);
   }
 }
 
@@ -628,14 +570,7 @@ TEST(SalesforceLookup, NationalFormKeepsTheTrunkPrefixAndVersionIsConfigurable) 
 }
 
 TEST(SalesforceLookup, NothingToSearchForExtensionsAndWithheld) {
-  const SalesforceAdapter adapter(options());
-  for (const char* raw : {"1001", "anonymous", ""}) {
-    const auto number = core::PhoneNumber::parse(raw, "ES");
-    EXPECT_FALSE(adapter.lookup(number)) << raw;
-    const Step s = adapter.lookup_step(number, {});
-    EXPECT_TRUE(s.is(Step::Kind::Done)) << raw;
-    EXPECT_FALSE(s.contact);
-  }
+  expect_no_lookup(SalesforceAdapter(options()));
 }
 
 TEST(SalesforceQuery, EscapesAndEncodes) {
@@ -648,8 +583,6 @@ TEST(SalesforceQuery, EscapesAndEncodes) {
 }
 
 // --- parse_lookup
-
-core::HttpResponse ok(std::string body) { return {200, {}, std::move(body)}; }
 
 TEST(SalesforceParseLookup, Non200AndGarbageAreNoContact) {
   const SalesforceAdapter adapter(options());
@@ -696,11 +629,8 @@ TEST(SalesforceParseLookup, AppUrlOverridesTheRecordPageHost) {
 const core::PhoneNumber kUnknown = core::PhoneNumber::parse("+34912345678", "ES");
 
 TEST(SalesforceCreateContact, OnlyWhenEnabled) {
-  const SalesforceAdapter off(options());
-  EXPECT_FALSE(off.creates_contacts());
-  EXPECT_FALSE(off.create_contact(kUnknown));
-  EXPECT_TRUE(off.create_step(kUnknown, {}).is(Step::Kind::Fail));
-  EXPECT_TRUE(SalesforceAdapter(creating("lead")).creates_contacts());
+  expect_creates_only_when_enabled(SalesforceAdapter(options()),
+                                   SalesforceAdapter(creating("lead")));
 }
 
 TEST(SalesforceCreateContact, ALeadByDefaultWithTheNumberAsNameAndNoCompany) {
@@ -708,12 +638,8 @@ TEST(SalesforceCreateContact, ALeadByDefaultWithTheNumberAsNameAndNoCompany) {
   o.create_unknown_contacts = true;  // create_as left at its default
   const auto req = SalesforceAdapter(o).create_contact(kUnknown);
   ASSERT_TRUE(req);
-  EXPECT_EQ(req->method, "POST");
-  EXPECT_EQ(req->url, kInstance + "/services/data/v61.0/sobjects/Lead");
-  EXPECT_EQ(req->content_type, "application/json");
-  EXPECT_EQ(header(*req, "Authorization"), "Bearer " + kToken);
-  EXPECT_EQ(req->headers.size(), 1u);
-  EXPECT_EQ(req->idempotency_key, "sf:contact:+34912345678");
+  expect_json_post(*req, kInstance + "/services/data/v61.0/sobjects/Lead",
+                   {"Authorization", "Bearer " + kToken}, "sf:contact:+34912345678");
   EXPECT_EQ(
       json::parse(req->body),
       json::parse(
@@ -729,12 +655,7 @@ TEST(SalesforceCreateContact, AContactHasNoCompany) {
 }
 
 TEST(SalesforceCreateContact, NothingToCreateForExtensionsAndWithheld) {
-  const SalesforceAdapter adapter(creating("lead"));
-  for (const char* raw : {"1001", "anonymous", ""}) {
-    const auto number = core::PhoneNumber::parse(raw, "ES");
-    EXPECT_FALSE(adapter.create_contact(number)) << raw;
-    EXPECT_TRUE(adapter.create_step(number, {}).is(Step::Kind::Fail)) << raw;
-  }
+  expect_no_create(SalesforceAdapter(creating("lead")));
 }
 
 TEST(SalesforceParseCreated, OnlyASuccessWithAnId) {
@@ -788,12 +709,8 @@ TEST(SalesforceCreateStep, RefusalsAndRetries) {
   for (const Case& c : cases) {
     SCOPED_TRACE(std::to_string(c.response.status) + " " + c.response.body);
     const std::vector<Exchange> done{{sent, c.response}};
-    const Step s = adapter.create_step(kUnknown, done);
-    EXPECT_EQ(s.kind, c.kind);
-    EXPECT_EQ(s.retry_after.count(), c.after);
-    EXPECT_TRUE(s.reason.starts_with(c.reason)) << s.reason;
-    EXPECT_FALSE(s.contact);
-    EXPECT_EQ(s.reason.find(kToken), std::string::npos);
+    expect_end(adapter.create_step(kUnknown, done), c.kind, std::chrono::seconds(c.after), c.reason,
+               kToken);
   }
 }
 

@@ -8,20 +8,19 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
 
+#include "adapter_test_support.h"
 #include "connector/core/time.h"
-#include "connector/json/call_json.h"
 #include "openapi_check.h"
 
 namespace cti::adapters {
 namespace {
 
 using nlohmann::json;
+using namespace testing;
 
 ZohoOptions options() {
   ZohoOptions o;
@@ -29,44 +28,6 @@ ZohoOptions options() {
   o.token = "1000.zoho-secret";
   o.users = {{"1001", "5725767000000411001"}, {"ana", "5725767000000411002"}};
   return o;
-}
-
-core::CallRecord record(core::Direction direction, core::Disposition disposition,
-                        std::string agent) {
-  core::CallRecord r;
-  r.call_id = "c-42";
-  r.direction = direction;
-  const bool in = direction != core::Direction::Outbound;
-  r.from = in ? "+34912345678" : "1001";
-  if (!in) r.caller_id_presented = "+34930000000";
-  r.to = in ? "+34930000000" : "+34912345678";
-  r.agent = std::move(agent);
-  r.started_at = core::from_unix_micros(1795879455'442000);  // 2026-11-28T15:24:15.442Z
-  const bool answered =
-      disposition == core::Disposition::Answered || disposition == core::Disposition::Voicemail;
-  if (answered) r.answered_at = r.started_at + std::chrono::seconds(5);
-  r.ended_at = r.started_at + std::chrono::seconds(130);
-  r.ring_s = 5;
-  r.talk_s = answered ? 125.0 : 0.0;
-  r.disposition = disposition;
-  return r;
-}
-
-std::string header(const core::HttpRequest& req, const std::string& name) {
-  for (const auto& [k, v] : req.headers)
-    if (k == name) return v;
-  return {};
-}
-
-std::string path_of(const std::string& url) { return url.substr(0, url.find('?')); }
-
-core::HttpResponse answer(int status, std::string body,
-                          std::vector<std::pair<std::string, std::string>> headers = {}) {
-  core::HttpResponse r;
-  r.status = status;
-  r.body = std::move(body);
-  r.headers = std::move(headers);
-  return r;
 }
 
 // The search parameters of zoho/crm-oas v8 module_search.json (per_page
@@ -143,9 +104,8 @@ TEST(ZohoLogCall, EveryDispositionAndDirection) {
   const ZohoAdapter adapter(options());
   for (const Expected& e : kTable) {
     for (const bool mapped : {true, false}) {
-      SCOPED_TRACE(std::string(core::to_string(e.disposition)) + " " +
-                   std::string(core::to_string(e.direction)) + (mapped ? " mapped" : " unmapped"));
-      const auto r = record(e.direction, e.disposition, mapped ? "1001" : "1099");
+      SCOPED_TRACE(case_name(e.disposition, e.direction, mapped));
+      const auto r = customer_call(e.direction, e.disposition, mapped ? "1001" : "1099");
       const auto req = adapter.log_call(r, std::nullopt);
       ASSERT_TRUE(req);
       EXPECT_EQ(req->method, "POST");
@@ -194,7 +154,7 @@ TEST(ZohoLogCall, DurationIsMinutesAndSeconds) {
 
 TEST(ZohoLogCall, ContactIsWhoIdLeadIsWhatIdWithModule) {
   const ZohoAdapter adapter(options());
-  const auto r = record(core::Direction::Inbound, core::Disposition::Answered, "ana");
+  const auto r = customer_call(core::Direction::Inbound, core::Disposition::Answered, "ana");
   Contact c;
   c.crm = "zc";
   c.id = "5725767000000222001";
@@ -223,56 +183,33 @@ TEST(ZohoLogCall, CallResultAndCallIdFieldWhenConfigured) {
   o.call_id_field = "CTI_Call_ID";
   o.base_url = "https://www.zohoapis.eu/";
   const ZohoAdapter adapter(o);
-  auto req = adapter.log_call(record(core::Direction::Outbound, core::Disposition::Busy, ""),
+  auto req = adapter.log_call(customer_call(core::Direction::Outbound, core::Disposition::Busy, ""),
                               std::nullopt);
   EXPECT_EQ(req->url, "https://www.zohoapis.eu/crm/v8/Calls");
   json call = json::parse(req->body)["data"][0];
   EXPECT_EQ(call["Call_Result"], "No response/Busy");
   EXPECT_EQ(call["CTI_Call_ID"], "c-42");
-  call =
-      json::parse(adapter
-                      .log_call(record(core::Direction::Outbound, core::Disposition::Answered, ""),
-                                std::nullopt)
-                      ->body)["data"][0];
+  call = json::parse(
+      adapter
+          .log_call(customer_call(core::Direction::Outbound, core::Disposition::Answered, ""),
+                    std::nullopt)
+          ->body)["data"][0];
   EXPECT_FALSE(call.contains("Call_Result"));
 }
 
 TEST(ZohoLogCall, LiveInternalAndConsultationCallsAreNotLogged) {
   const ZohoAdapter adapter(options());
   EXPECT_TRUE(adapter.logs_calls());
-  auto live = record(core::Direction::Inbound, core::Disposition::Answered, "1001");
-  live.disposition.reset();
-  EXPECT_FALSE(adapter.log_call(live, std::nullopt));
-  auto internal = record(core::Direction::Inbound, core::Disposition::Answered, "1001");
-  internal.direction = core::Direction::Internal;
-  EXPECT_FALSE(adapter.log_call(internal, std::nullopt));
-  auto consultation = record(core::Direction::Inbound, core::Disposition::Answered, "1001");
-  consultation.parent_call_id = "c-41";
-  EXPECT_FALSE(adapter.log_call(consultation, std::nullopt));
+  for (const NotLogged& n : not_logged_calls())
+    EXPECT_FALSE(adapter.log_call(n.record, std::nullopt)) << n.what;
 }
 
 TEST(ZohoLogCall, EveryGoldenCustomerRecordGivesAValidCall) {
   const ZohoAdapter adapter(options());
-  int logged = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(CTI_GOLDEN)) {
-    if (entry.path().extension() != ".json") continue;
-    std::ifstream in(entry.path());
-    const json golden = json::parse(in);
-    for (const json& j : golden.value("records", json::array())) {
-      SCOPED_TRACE(entry.path().filename().string() + " " + j.value("call_id", ""));
-      const auto r = cti::json::record_from_json(j);
-      ASSERT_TRUE(r);
-      const auto req = adapter.log_call(*r, std::nullopt);
-      if (r->direction == core::Direction::Internal || !r->parent_call_id.empty() ||
-          !r->disposition) {
-        EXPECT_FALSE(req);
-        continue;
-      }
-      ASSERT_TRUE(req);
-      EXPECT_EQ(check_call(json::parse(req->body)), std::vector<std::string>{});
-      ++logged;
-    }
-  }
+  const int logged =
+      for_each_golden_call_log(adapter, [](const GoldenRecord&, const core::HttpRequest& req) {
+        EXPECT_EQ(check_call(json::parse(req.body)), std::vector<std::string>{});
+      });
   EXPECT_GE(logged, 10);
 }
 
@@ -394,21 +331,13 @@ TEST(ZohoLookup, NonSuccessAnswers) {
   for (const Case& c : cases) {
     SCOPED_TRACE(c.response.status);
     const std::vector<Exchange> done{{first, c.response}};
-    const Step s = adapter.lookup_step(kCaller, done);
-    EXPECT_EQ(s.kind, c.kind);
-    EXPECT_EQ(s.retry_after, c.after);
-    EXPECT_NE(s.reason.find("Contacts search"), std::string::npos) << s.reason;
-    EXPECT_EQ(s.reason.find("zoho-secret"), std::string::npos);
+    expect_end(adapter.lookup_step(kCaller, done), c.kind, c.after,
+               "Contacts search: ", "zoho-secret");
   }
 }
 
 TEST(ZohoLookup, NothingToSearchForExtensionsAndWithheld) {
-  const ZohoAdapter adapter(options());
-  for (const char* raw : {"1001", "anonymous", ""}) {
-    const Step s = adapter.lookup_step(core::PhoneNumber::parse(raw, "ES"), {});
-    EXPECT_TRUE(s.is(Step::Kind::Done)) << raw;
-    EXPECT_FALSE(s.contact);
-  }
+  expect_no_lookup(ZohoAdapter(options()));
 }
 
 // --- unknown caller: create a lead (or a contact)
@@ -425,9 +354,7 @@ ZohoOptions creating(const char* as = "lead") {
 // items resolved to Record) from the Prism copy of Zoho's description.
 const json& create_operation() {
   static const json op = [] {
-    std::ifstream in(std::string(CTI_FIXTURES) + "/crm/zoho/prism/record.json");
-    EXPECT_TRUE(in);
-    const json spec = json::parse(in);
+    const json spec = fixture_json("crm/zoho/prism/record.json");
     const json& post = spec.at("paths").at("/crm/v8/{module_api_name}").at("post");
     EXPECT_EQ(post.at("requestBody").at("content").at("application/json").at("schema").at("$ref"),
               "#/components/schemas/Body_Wrapper");
@@ -448,23 +375,16 @@ const std::string kDuplicate = R"({"data":[{"code":"DUPLICATE_DATA","details":{
     "message":"duplicate data","status":"error"}]})";
 
 TEST(ZohoCreateContact, OnlyWhenEnabled) {
-  const ZohoAdapter off(options());
-  EXPECT_FALSE(off.creates_contacts());
-  EXPECT_FALSE(off.create_contact(kCaller));
-  EXPECT_TRUE(off.create_step(kCaller, {}).is(Step::Kind::Fail));
-  EXPECT_TRUE(ZohoAdapter(creating()).creates_contacts());
+  expect_creates_only_when_enabled(ZohoAdapter(options()), ZohoAdapter(creating()));
 }
 
 TEST(ZohoCreateContact, PostsALeadByDefaultNamedByTheNumber) {
   const ZohoAdapter adapter(creating());
   const auto req = adapter.create_contact(kCaller);
   ASSERT_TRUE(req);
-  EXPECT_EQ(req->method, "POST");
-  EXPECT_EQ(req->url, "https://www.zohoapis.com/crm/v8/Leads");
-  EXPECT_EQ(req->content_type, "application/json");
-  EXPECT_EQ(header(*req, "Authorization"), "Zoho-oauthtoken 1000.zoho-secret");
-  EXPECT_EQ(req->headers.size(), 1u);
-  EXPECT_EQ(req->idempotency_key, "zc:contact:+34912345678");
+  expect_json_post(*req, "https://www.zohoapis.com/crm/v8/Leads",
+                   {"Authorization", "Zoho-oauthtoken 1000.zoho-secret"},
+                   "zc:contact:+34912345678");
   const json body = json::parse(req->body);
   EXPECT_EQ(body, json::parse(R"({"data":[{"Last_Name":"+34912345678","Phone":"+34912345678"}]})"));
   EXPECT_EQ(openapi::check_body(create_operation(), body), std::vector<std::string>{});
@@ -480,12 +400,7 @@ TEST(ZohoCreateContact, CreateAsContactPostsToContacts) {
 }
 
 TEST(ZohoCreateContact, NothingToCreateForExtensionsAndWithheld) {
-  const ZohoAdapter adapter(creating());
-  for (const char* raw : {"1001", "anonymous", ""}) {
-    const auto number = core::PhoneNumber::parse(raw, "ES");
-    EXPECT_FALSE(adapter.create_contact(number)) << raw;
-    EXPECT_TRUE(adapter.create_step(number, {}).is(Step::Kind::Fail)) << raw;
-  }
+  expect_no_create(ZohoAdapter(creating()));
 }
 
 TEST(ZohoParseCreated, TheNewRecordWithItsKindAndLinkOrNothing) {
@@ -572,12 +487,7 @@ TEST(ZohoCreateStep, RefusalsAndRetries) {
   for (const Case& c : cases) {
     SCOPED_TRACE(std::to_string(c.response.status) + " " + c.response.body);
     const std::vector<Exchange> done{{sent, c.response}};
-    const Step s = adapter.create_step(kCaller, done);
-    EXPECT_EQ(s.kind, c.kind);
-    EXPECT_EQ(s.retry_after, c.after);
-    EXPECT_TRUE(s.reason.starts_with(c.reason)) << s.reason;
-    EXPECT_FALSE(s.contact);
-    EXPECT_EQ(s.reason.find("zoho-secret"), std::string::npos);
+    expect_end(adapter.create_step(kCaller, done), c.kind, c.after, c.reason, "zoho-secret");
   }
   // A contact is named so in the reason.
   const ZohoAdapter contacts(creating("contact"));
@@ -612,7 +522,7 @@ const char* kInserted =
 
 TEST(ZohoLogStep, LooksUpThenLogsWithTheContactThenIsDone) {
   const ZohoAdapter adapter(options());
-  const auto r = record(core::Direction::Inbound, core::Disposition::Answered, "1001");
+  const auto r = customer_call(core::Direction::Inbound, core::Disposition::Answered, "1001");
   std::vector<Exchange> done;
   Step s = adapter.log_step(r, done, 1);
   ASSERT_TRUE(s.is(Step::Kind::Send));
@@ -631,7 +541,7 @@ TEST(ZohoLogStep, LooksUpThenLogsWithTheContactThenIsDone) {
 
 TEST(ZohoLogStep, LeadFoundAfterContactsIsLinkedAsALead) {
   const ZohoAdapter adapter(options());
-  const auto r = record(core::Direction::Outbound, core::Disposition::Answered, "ana");
+  const auto r = customer_call(core::Direction::Outbound, core::Disposition::Answered, "ana");
   std::vector<Exchange> done;
   Step s = adapter.log_step(r, done, 1);
   done.push_back({s.request, answer(204, "")});
@@ -646,7 +556,7 @@ TEST(ZohoLogStep, LeadFoundAfterContactsIsLinkedAsALead) {
 
 TEST(ZohoLogStep, CallLogAnswers) {
   const ZohoAdapter adapter(options());
-  const auto r = record(core::Direction::Inbound, core::Disposition::Missed, "");
+  const auto r = customer_call(core::Direction::Inbound, core::Disposition::Missed, "");
   std::vector<Exchange> done;
   Step s = adapter.log_step(r, done, 1);
   done.push_back({s.request, answer(204, "")});
@@ -679,7 +589,7 @@ TEST(ZohoLogStep, CallLogAnswers) {
 
 TEST(ZohoLogStep, RetrySearchesCallsByWordAndStopsWhenAlreadyLogged) {
   const ZohoAdapter adapter(options());
-  const auto r = record(core::Direction::Inbound, core::Disposition::Answered, "1001");
+  const auto r = customer_call(core::Direction::Inbound, core::Disposition::Answered, "1001");
   std::vector<Exchange> done;
   Step s = adapter.log_step(r, done, 2);
   ASSERT_TRUE(s.is(Step::Kind::Send));
@@ -715,7 +625,7 @@ TEST(ZohoLogStep, RetrySearchesTheCallIdFieldWhenConfigured) {
   auto o = options();
   o.call_id_field = "CTI_Call_ID";
   const ZohoAdapter adapter(o);
-  auto r = record(core::Direction::Inbound, core::Disposition::Answered, "1001");
+  auto r = customer_call(core::Direction::Inbound, core::Disposition::Answered, "1001");
   r.call_id = "main-1795879455.442(x)";
   std::vector<Exchange> done;
   Step s = adapter.log_step(r, done, 2);
