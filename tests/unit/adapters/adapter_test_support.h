@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -217,6 +218,27 @@ inline void expect_end(const Step& s, Step::Kind kind, std::chrono::seconds afte
   EXPECT_TRUE(s.reason.starts_with(reason)) << s.reason;
   EXPECT_FALSE(s.contact);
   EXPECT_EQ(s.reason.find(token), std::string::npos);
+}
+
+// One answer to the last request of a chain, and how the chain must end.
+struct EndCase {
+  core::HttpResponse response;
+  Step::Kind kind;
+  long long after_s;   // the CRM's wait in seconds (0: none)
+  const char* reason;  // how the reason starts
+};
+
+// Each case's answer to `sent`, then `next(so_far)`: ends as the case says
+// (expect_end).
+template <class Next>
+void expect_ends(const core::HttpRequest& sent, std::span<const EndCase> cases, Next next,
+                 std::string_view token) {
+  for (const EndCase& c : cases) {
+    SCOPED_TRACE(std::to_string(c.response.status) + " " + c.response.body);
+    const std::vector<Exchange> done{{sent, c.response}};
+    expect_end(next(std::span<const Exchange>(done)), c.kind, std::chrono::seconds(c.after_s),
+               c.reason, token);
+  }
 }
 
 }  // namespace cti::adapters::testing

@@ -299,27 +299,20 @@ TEST(PipedriveLookup, OrderingRequestRefusedKeepsTheSearchOrderButBusyRetries) {
 
 TEST(PipedriveLookup, NonSuccessAnswers) {
   const PipedriveAdapter adapter(options());
-  const core::HttpRequest first = adapter.lookup_step(kCaller, {}).request;
-  struct Case {
-    core::HttpResponse response;
-    Step::Kind kind;
-    std::chrono::seconds after;
+  const char* search = "person search: HTTP ";
+  const EndCase cases[] = {
+      {answer(429, "", {{"x-ratelimit-reset", "2"}}), Step::Kind::Retry, 2, search},
+      {answer(429, "", {{"Retry-After", "7"}}), Step::Kind::Retry, 7, search},
+      {answer(429, ""), Step::Kind::Retry, 0, search},
+      {answer(500, ""), Step::Kind::Retry, 0, search},
+      {answer(0, "connection refused"), Step::Kind::Retry, 0, "person search: network error"},
+      {answer(401, R"({"success":false,"error":"unauthorized access"})"), Step::Kind::Fail, 0,
+       search},
+      {answer(400, ""), Step::Kind::Fail, 0, search},
   };
-  const Case cases[] = {
-      {answer(429, "", {{"x-ratelimit-reset", "2"}}), Step::Kind::Retry, std::chrono::seconds(2)},
-      {answer(429, "", {{"Retry-After", "7"}}), Step::Kind::Retry, std::chrono::seconds(7)},
-      {answer(429, ""), Step::Kind::Retry, std::chrono::seconds(0)},
-      {answer(500, ""), Step::Kind::Retry, std::chrono::seconds(0)},
-      {answer(0, "connection refused"), Step::Kind::Retry, std::chrono::seconds(0)},
-      {answer(401, R"({"success":false,"error":"unauthorized access"})"), Step::Kind::Fail, {}},
-      {answer(400, ""), Step::Kind::Fail, {}},
-  };
-  for (const Case& c : cases) {
-    SCOPED_TRACE(c.response.status);
-    const std::vector<Exchange> done{{first, c.response}};
-    expect_end(adapter.lookup_step(kCaller, done), c.kind, c.after,
-               "person search: ", "pd-token-secret");
-  }
+  expect_ends(
+      adapter.lookup_step(kCaller, {}).request, cases,
+      [&](auto so_far) { return adapter.lookup_step(kCaller, so_far); }, "pd-token-secret");
 }
 
 TEST(PipedriveLookup, NothingToSearchForExtensionsAndWithheld) {
@@ -552,41 +545,24 @@ TEST(PipedriveCreateStep, SendsThenIsDoneWithTheNewPerson) {
 TEST(PipedriveCreateStep, RefusalsAndRetries) {
   const PipedriveAdapter adapter(creating());
   const core::HttpRequest sent = *adapter.create_contact(kCaller);
-  struct Case {
-    core::HttpResponse response;
-    Step::Kind kind;
-    std::chrono::seconds after;
-    const char* reason;
-  };
-  const Case cases[] = {
+  const EndCase cases[] = {
       {answer(200, R"({"success":false,"error":"Person limit reached","error_info":"Upgrade"})"),
-       Step::Kind::Fail,
-       {},
-       "create person: Pipedrive refused it: Person limit reached (Upgrade)"},
-      {answer(200, R"({"success":false})"),
-       Step::Kind::Fail,
-       {},
+       Step::Kind::Fail, 0, "create person: Pipedrive refused it: Person limit reached (Upgrade)"},
+      {answer(200, R"({"success":false})"), Step::Kind::Fail, 0,
        R"(create person: Pipedrive refused it: HTTP 200: {"success":false})"},
-      {answer(400, R"({"success":false,"error":"Name is required"})"),
-       Step::Kind::Fail,
-       {},
+      {answer(400, R"({"success":false,"error":"Name is required"})"), Step::Kind::Fail, 0,
        R"(create person: HTTP 400: {"success":false,"error":"Name is required"})"},
-      {answer(200, R"({"success":true,"data":{}})"),
-       Step::Kind::Fail,
-       {},
+      {answer(200, R"({"success":true,"data":{}})"), Step::Kind::Fail, 0,
        "create person: the answer names no id"},
-      {answer(429, "", {{"x-ratelimit-reset", "2"}}), Step::Kind::Retry, std::chrono::seconds(2),
+      {answer(429, "", {{"x-ratelimit-reset", "2"}}), Step::Kind::Retry, 2,
        "create person: HTTP 429"},
-      {answer(429, "", {{"Retry-After", "7"}}), Step::Kind::Retry, std::chrono::seconds(7),
-       "create person: HTTP 429"},
-      {answer(503, ""), Step::Kind::Retry, {}, "create person: HTTP 503"},
-      {answer(0, "connection refused"), Step::Kind::Retry, {}, "create person"},
+      {answer(429, "", {{"Retry-After", "7"}}), Step::Kind::Retry, 7, "create person: HTTP 429"},
+      {answer(503, ""), Step::Kind::Retry, 0, "create person: HTTP 503"},
+      {answer(0, "connection refused"), Step::Kind::Retry, 0, "create person"},
   };
-  for (const Case& c : cases) {
-    SCOPED_TRACE(std::to_string(c.response.status) + " " + c.response.body);
-    const std::vector<Exchange> done{{sent, c.response}};
-    expect_end(adapter.create_step(kCaller, done), c.kind, c.after, c.reason, "pd-token-secret");
-  }
+  expect_ends(
+      sent, cases, [&](auto so_far) { return adapter.create_step(kCaller, so_far); },
+      "pd-token-secret");
 }
 
 TEST(PipedriveSpecChecker, RejectsWhatTheSpecRejects) {

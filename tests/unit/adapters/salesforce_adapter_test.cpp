@@ -677,13 +677,7 @@ TEST(SalesforceParseCreated, OnlyASuccessWithAnId) {
 TEST(SalesforceCreateStep, RefusalsAndRetries) {
   const SalesforceAdapter adapter(creating("lead"));
   const core::HttpRequest sent = *adapter.create_contact(kUnknown);
-  struct Case {
-    core::HttpResponse response;
-    Step::Kind kind;
-    long long after;
-    const char* reason;
-  };
-  const Case cases[] = {
+  const EndCase cases[] = {
       {answer(400, R"([{"message":"Required fields are missing: [Company]",
            "errorCode":"REQUIRED_FIELD_MISSING","fields":["Company"]}])"),
        Step::Kind::Fail, 0,
@@ -706,12 +700,8 @@ TEST(SalesforceCreateStep, RefusalsAndRetries) {
               R"([{"message":"Session expired or invalid","errorCode":"INVALID_SESSION_ID"}])"),
        Step::Kind::Retry, 0, "create lead: Salesforce rejected the access token"},
   };
-  for (const Case& c : cases) {
-    SCOPED_TRACE(std::to_string(c.response.status) + " " + c.response.body);
-    const std::vector<Exchange> done{{sent, c.response}};
-    expect_end(adapter.create_step(kUnknown, done), c.kind, std::chrono::seconds(c.after), c.reason,
-               kToken);
-  }
+  expect_ends(
+      sent, cases, [&](auto so_far) { return adapter.create_step(kUnknown, so_far); }, kToken);
 }
 
 TEST(SalesforceAnswers, ErrorTextReadsErrorArraysAndSaveResults) {

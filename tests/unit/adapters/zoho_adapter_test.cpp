@@ -313,27 +313,18 @@ TEST(ZohoLookup, EmptyDataIsNoMatchToo) {
 
 TEST(ZohoLookup, NonSuccessAnswers) {
   const ZohoAdapter adapter(options());
-  const core::HttpRequest first = adapter.lookup_step(kCaller, {}).request;
-  struct Case {
-    core::HttpResponse response;
-    Step::Kind kind;
-    std::chrono::seconds after;
-  };
-  const Case cases[] = {
-      {answer(429, "", {{"Retry-After", "30"}}), Step::Kind::Retry, std::chrono::seconds(30)},
+  const char* search = "Contacts search: HTTP ";
+  const EndCase cases[] = {
+      {answer(429, "", {{"Retry-After", "30"}}), Step::Kind::Retry, 30, search},
       // Not read as a delay (an epoch value would otherwise mean an hour's wait).
-      {answer(429, "", {{"X-RATELIMIT-RESET", "1795879515000"}}), Step::Kind::Retry,
-       std::chrono::seconds(0)},
-      {answer(500, ""), Step::Kind::Retry, std::chrono::seconds(0)},
-      {answer(401, R"({"code":"INVALID_TOKEN"})"), Step::Kind::Fail, {}},
-      {answer(400, R"({"code":"INVALID_QUERY"})"), Step::Kind::Fail, {}},
+      {answer(429, "", {{"X-RATELIMIT-RESET", "1795879515000"}}), Step::Kind::Retry, 0, search},
+      {answer(500, ""), Step::Kind::Retry, 0, search},
+      {answer(401, R"({"code":"INVALID_TOKEN"})"), Step::Kind::Fail, 0, search},
+      {answer(400, R"({"code":"INVALID_QUERY"})"), Step::Kind::Fail, 0, search},
   };
-  for (const Case& c : cases) {
-    SCOPED_TRACE(c.response.status);
-    const std::vector<Exchange> done{{first, c.response}};
-    expect_end(adapter.lookup_step(kCaller, done), c.kind, c.after,
-               "Contacts search: ", "zoho-secret");
-  }
+  expect_ends(
+      adapter.lookup_step(kCaller, {}).request, cases,
+      [&](auto so_far) { return adapter.lookup_step(kCaller, so_far); }, "zoho-secret");
 }
 
 TEST(ZohoLookup, NothingToSearchForExtensionsAndWithheld) {
@@ -447,48 +438,28 @@ TEST(ZohoCreateStep, SendsThenIsDoneWithTheNewLead) {
 TEST(ZohoCreateStep, RefusalsAndRetries) {
   const ZohoAdapter adapter(creating());
   const core::HttpRequest sent = *adapter.create_contact(kCaller);
-  struct Case {
-    core::HttpResponse response;
-    Step::Kind kind;
-    std::chrono::seconds after;
-    const char* reason;
-  };
-  const Case cases[] = {
+  const EndCase cases[] = {
       // Zoho's refusal inside a 2xx, and the same body with a 400.
-      {answer(202, kDuplicate),
-       Step::Kind::Fail,
-       {},
+      {answer(202, kDuplicate), Step::Kind::Fail, 0,
        "create lead: Zoho refused it: DUPLICATE_DATA: duplicate data (Phone)"},
-      {answer(400, kDuplicate),
-       Step::Kind::Fail,
-       {},
+      {answer(400, kDuplicate), Step::Kind::Fail, 0,
        "create lead: Zoho refused it: DUPLICATE_DATA: duplicate data (Phone)"},
       {answer(201, R"({"data":[{"code":"MANDATORY_NOT_FOUND","details":{"api_name":"Last_Name"},
            "message":"required field not found","status":"error"}]})"),
-       Step::Kind::Fail,
-       {},
+       Step::Kind::Fail, 0,
        "create lead: Zoho refused it: MANDATORY_NOT_FOUND: required field not found (Last_Name)"},
       {answer(401, R"({"code":"INVALID_TOKEN","message":"invalid oauth token","status":"error"})"),
-       Step::Kind::Fail,
-       {},
-       "create lead: HTTP 401"},
-      {answer(201, R"({"data":[{"status":"success","details":{}}]})"),
-       Step::Kind::Fail,
-       {},
+       Step::Kind::Fail, 0, "create lead: HTTP 401"},
+      {answer(201, R"({"data":[{"status":"success","details":{}}]})"), Step::Kind::Fail, 0,
        "create lead: the answer names no id"},
-      {answer(429, "", {{"Retry-After", "30"}}), Step::Kind::Retry, std::chrono::seconds(30),
+      {answer(429, "", {{"Retry-After", "30"}}), Step::Kind::Retry, 30, "create lead: HTTP 429"},
+      {answer(429, "", {{"X-RATELIMIT-RESET", "1795879515000"}}), Step::Kind::Retry, 0,
        "create lead: HTTP 429"},
-      {answer(429, "", {{"X-RATELIMIT-RESET", "1795879515000"}}),
-       Step::Kind::Retry,
-       {},
-       "create lead: HTTP 429"},
-      {answer(500, ""), Step::Kind::Retry, {}, "create lead: HTTP 500"},
+      {answer(500, ""), Step::Kind::Retry, 0, "create lead: HTTP 500"},
   };
-  for (const Case& c : cases) {
-    SCOPED_TRACE(std::to_string(c.response.status) + " " + c.response.body);
-    const std::vector<Exchange> done{{sent, c.response}};
-    expect_end(adapter.create_step(kCaller, done), c.kind, c.after, c.reason, "zoho-secret");
-  }
+  expect_ends(
+      sent, cases, [&](auto so_far) { return adapter.create_step(kCaller, so_far); },
+      "zoho-secret");
   // A contact is named so in the reason.
   const ZohoAdapter contacts(creating("contact"));
   const std::vector<Exchange> done{{*contacts.create_contact(kCaller), answer(202, kDuplicate)}};
