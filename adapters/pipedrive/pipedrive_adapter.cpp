@@ -123,6 +123,24 @@ Step not_ok(const core::HttpResponse& answer, const char* what) {
   return Step::fail(reason);
 }
 
+// {"success": false, ...}: Pipedrive refused the request, whatever the status.
+bool says_refused(const json& doc) {
+  if (!doc.is_object()) return false;
+  const auto it = doc.find("success");
+  return it != doc.end() && *it == false;
+}
+
+// Pipedrive's own words for a refused request: {"success": false, "error":
+// "...", "error_info": "..."}; "" when the body says nothing usable.
+std::string refusal(const core::HttpResponse& answer) {
+  const json doc = json::parse(answer.body, nullptr, false);
+  if (!doc.is_object()) return {};
+  std::string text = string_at(doc, "error");
+  if (const std::string info = string_at(doc, "error_info"); !info.empty())
+    text += (text.empty() ? "" : " (") + info + (text.empty() ? "" : ")");
+  return text;
+}
+
 std::string html_escape(const std::string& text) {
   std::string out;
   for (const char c : text) {
@@ -352,6 +370,53 @@ Step PipedriveAdapter::log_step(const core::CallRecord& record, std::span<const 
   if (is_2xx(found.status) && holds_logged_call(found, record.call_id))
     return Step::done(std::nullopt, "already logged by an earlier attempt");
   return CrmAdapter::log_step(record, so_far.subspan(1), attempt);
+}
+
+std::optional<core::HttpRequest> PipedriveAdapter::create_contact(
+    const core::PhoneNumber& number) const {
+  if (!options_.create_unknown_contacts || !number.is_e164()) return std::nullopt;
+  // `name` is required by Pipedrive; all we know is the number (decisions.md).
+  const json body = {
+      {"name", number.value()},
+      {"phones", json::array({{{"value", number.value()}, {"primary", true}, {"label", "work"}}})},
+  };
+  core::HttpRequest req = request("POST", "/api/v2/persons");
+  req.body = body.dump();
+  req.idempotency_key = options_.name + ":contact:" + number.value();
+  return req;
+}
+
+std::optional<Contact> PipedriveAdapter::parse_created(const core::HttpResponse& response) const {
+  const json doc = json::parse(response.body, nullptr, false);
+  if (!doc.is_object() || says_refused(doc)) return std::nullopt;
+  const auto data = doc.find("data");
+  if (data == doc.end() || !data->is_object()) return std::nullopt;
+  const auto id = data->find("id");
+  if (id == data->end() || !id->is_number_integer()) return std::nullopt;
+  Contact c;
+  c.crm = options_.name;
+  c.id = id_text(*id);
+  c.name = string_at(*data, "name");
+  c.matches = 1;
+  if (!options_.app_url.empty()) c.url = options_.app_url + "/person/" + c.id;
+  return c;
+}
+
+Step PipedriveAdapter::create_step(const core::PhoneNumber& number,
+                                   std::span<const Exchange> so_far) const {
+  if (so_far.empty()) return CrmAdapter::create_step(number, so_far);
+  const core::HttpResponse& answer = so_far.back().response;
+  if (!is_2xx(answer.status)) return not_ok(answer, "create person");
+  const json doc = json::parse(answer.body, nullptr, false);
+  if (says_refused(doc)) {
+    const std::string why = refusal(answer);
+    return Step::fail("create person: Pipedrive refused it: " +
+                      (why.empty() ? describe_answer(answer) : why));
+  }
+  auto created = parse_created(answer);
+  if (!created) return Step::fail("create person: the answer names no id");
+  if (created->name.empty()) created->name = number.value();
+  return Step::done(std::move(created));
 }
 
 }  // namespace cti::adapters

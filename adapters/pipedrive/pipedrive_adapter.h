@@ -6,7 +6,9 @@
 //              search items carry no update time) and the most recent wins;
 //  - log_call: POST {base}/api/v1/callLogs (outcome from our disposition,
 //              duration a string of seconds, RFC 3339 UTC times, person_id,
-//              user_id from the agent map, our call_id in the note).
+//              user_id from the agent map, our call_id in the note);
+//  - unknown caller (create_unknown_contacts): POST {base}/api/v2/persons
+//              named by the number itself, with the number as its phone.
 // Auth: `x-api-token: <token>` (the spec's api_key scheme; the old
 // ?api_token= query parameter is not in the spec).
 // Facts and their sources: ../shared/reference/crm-apis.md §2, §8, §9 and the
@@ -36,6 +38,9 @@ struct PipedriveOptions {
   // number's own region.
   std::string default_region;
   int lookup_limit = 10;  // spec: up to 500
+  // Offer "create contact" for unknown callers: a person whose name is the
+  // number (Pipedrive requires a name; we never invent one, decisions.md).
+  bool create_unknown_contacts = false;
 };
 
 class PipedriveAdapter final : public CrmAdapter {
@@ -55,6 +60,19 @@ class PipedriveAdapter final : public CrmAdapter {
   // carries this call_id.
   Step log_step(const core::CallRecord& record, std::span<const Exchange> so_far,
                 int attempt) const override;
+
+  // Unknown caller: POST {base}/api/v2/persons {"name": <E.164>, "phones":
+  // [{"value": <E.164>, "primary": true, "label": "work"}]}. nullopt unless
+  // create_unknown_contacts is set and the number is E.164.
+  bool creates_contacts() const override { return options_.create_unknown_contacts; }
+  std::optional<core::HttpRequest> create_contact(const core::PhoneNumber& number) const override;
+  // {"success": true, "data": {"id": 42, "name": ...}} -> the person with its
+  // link; nullopt for `success: false` or no integer id.
+  std::optional<Contact> parse_created(const core::HttpResponse& response) const override;
+  // The default chain, but a 2xx with `success: false` is a Fail with
+  // Pipedrive's own error text, and 429 waits for Pipedrive's hint.
+  Step create_step(const core::PhoneNumber& number,
+                   std::span<const Exchange> so_far) const override;
 
   // GET {base}/api/v2/persons/search for one form of the number.
   core::HttpRequest search_persons(const std::string& term) const;

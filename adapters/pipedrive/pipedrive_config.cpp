@@ -8,8 +8,9 @@
 namespace cti::adapters {
 
 std::string parse_pipedrive_crm(const config::Node& block, config::Config& out) {
-  const config::ObjectReader r = block.object(
-      {"type", "name", "base_url", "token", "users", "app_url", "default_region", "lookup_limit"});
+  const config::ObjectReader r =
+      block.object({"type", "name", "base_url", "token", "users", "app_url", "default_region",
+                    "lookup_limit", "create_unknown_contacts"});
   // No default base URL: each account has its own company domain (decisions.md).
   const config::CrmCommon common = config::read_crm_common(r, out, "");
   PipedriveOptions o;
@@ -29,6 +30,7 @@ std::string parse_pipedrive_crm(const config::Node& block, config::Config& out) 
   o.app_url = config::read_app_url(r, o.app_url);
   o.default_region = config::read_default_region(r, out);
   r.read("lookup_limit", o.lookup_limit, 1, 500);
+  r.read("create_unknown_contacts", o.create_unknown_contacts);
   config::add_crm_adapter(out, "pipedrive", std::make_shared<PipedriveAdapter>(std::move(o)));
   return common.name;
 }

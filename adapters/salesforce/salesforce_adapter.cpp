@@ -60,6 +60,33 @@ std::vector<std::string> error_codes(const core::HttpResponse& response) {
   return codes;
 }
 
+std::string error_text(const core::HttpResponse& response) {
+  const auto doc = nlohmann::json::parse(response.body, nullptr, /*allow_exceptions=*/false);
+  const nlohmann::json* errors = &doc;
+  if (doc.is_object()) {
+    const auto it = doc.find("errors");
+    if (it == doc.end()) return {};
+    errors = &*it;
+  }
+  if (!errors->is_array()) return {};
+  std::string text;
+  for (const auto& error : *errors) {
+    if (!error.is_object()) continue;
+    // REST error bodies say errorCode, the errors of a save result statusCode.
+    std::string code;
+    for (const char* key : {"errorCode", "statusCode"}) {
+      const auto it = error.find(key);
+      if (code.empty() && it != error.end() && it->is_string()) code = it->get<std::string>();
+    }
+    const auto message = error.find("message");
+    std::string one = code;
+    if (message != error.end() && message->is_string())
+      one += (one.empty() ? "" : ": ") + message->get<std::string>();
+    if (!one.empty()) text += (text.empty() ? "" : "; ") + one;
+  }
+  return text;
+}
+
 }  // namespace salesforce
 
 namespace {
@@ -309,6 +336,59 @@ Step SalesforceAdapter::log_step(const core::CallRecord& record, std::span<const
       return *retry;
   }
   return step;
+}
+
+std::string SalesforceAdapter::create_object() const {
+  return options_.create_as == "contact" ? "Contact" : "Lead";
+}
+
+std::optional<core::HttpRequest> SalesforceAdapter::create_contact(
+    const core::PhoneNumber& number) const {
+  if (!options_.create_unknown_contacts || !number.is_e164()) return std::nullopt;
+  // LastName (both) and Company (Lead) are required; we know only the number,
+  // and "[not provided]" is what Salesforce itself fills in (decisions.md).
+  json fields = {{"LastName", number.value()}, {"Phone", number.value()}};
+  if (create_object() == "Lead") fields["Company"] = "[not provided]";
+  core::HttpRequest req = request("POST", data_path("sobjects/" + create_object()));
+  req.body = fields.dump();
+  req.idempotency_key = options_.name + ":contact:" + number.value();
+  return req;
+}
+
+std::optional<Contact> SalesforceAdapter::parse_created(const core::HttpResponse& response) const {
+  const json doc = json::parse(response.body, nullptr, /*allow_exceptions=*/false);
+  if (!doc.is_object() || doc.value("success", json()) != json(true)) return std::nullopt;
+  Contact c;
+  c.crm = options_.name;
+  c.id = text_field(doc, "id");
+  if (c.id.empty()) return std::nullopt;
+  const std::string type = create_object();
+  c.kind = type == "Lead" ? "lead" : "contact";
+  c.matches = 1;
+  c.url = options_.app_url + "/lightning/r/" + type + "/" + c.id + "/view";
+  return c;
+}
+
+Step SalesforceAdapter::create_step(const core::PhoneNumber& number,
+                                    std::span<const Exchange> so_far) const {
+  if (so_far.empty()) return CrmAdapter::create_step(number, so_far);
+  const std::string what =
+      "create " + std::string(options_.create_as == "contact" ? "contact" : "lead");
+  const core::HttpResponse& answer = so_far.back().response;
+  if (auto retry = salesforce_retry(answer, what, options_.rate_limit_wait)) return *retry;
+  const bool ok = answer.status >= 200 && answer.status < 300;
+  if (!ok && is_retryable(answer.status)) return classify_answer(answer, what);
+  auto created = ok ? parse_created(answer) : std::nullopt;
+  if (!created) {
+    // 400 DUPLICATES_DETECTED, REQUIRED_FIELD_MISSING..., or a 2xx whose
+    // success is false: Salesforce's own words, not the raw body.
+    const std::string why = salesforce::error_text(answer);
+    if (!why.empty()) return Step::fail(what + ": Salesforce refused it: " + why);
+    if (!ok) return classify_answer(answer, what);
+    return Step::fail(what + ": the answer names no id");
+  }
+  created->name = number.value();  // what create_contact sent as LastName
+  return Step::done(std::move(created));
 }
 
 }  // namespace cti::adapters

@@ -6,7 +6,9 @@
 //  - log_call: POST {instance}/services/data/v{N}/sobjects/Task (TaskSubtype
 //              Call, CallType, CallDurationInSeconds, CallDisposition, our
 //              call_id in CallObject, WhoId, OwnerId from the agent map);
-//  - retries:  first SELECT Id FROM Task WHERE CallObject = '<call_id>'.
+//  - retries:  first SELECT Id FROM Task WHERE CallObject = '<call_id>';
+//  - unknown caller (create_unknown_contacts): POST …/sobjects/Lead
+//              {LastName, Company "[not provided]", Phone} or …/sobjects/Contact.
 // Salesforce publishes no OpenAPI file: facts come from its REST API and
 // Object Reference docs as summarised in ../shared/reference/crm-apis.md §3,
 // §8, §9; tests check against the recorded exchanges in
@@ -39,6 +41,13 @@ struct SalesforceOptions {
   std::string default_region;
   // Wait after REQUEST_LIMIT_EXCEEDED, which carries no retry hint.
   std::chrono::seconds rate_limit_wait{60};
+  // Offer "create contact" for unknown callers. LastName (and a Lead's
+  // Company) are required: the number itself and Salesforce's own
+  // "[not provided]" (we never invent a person, decisions.md).
+  bool create_unknown_contacts = false;
+  // What an unknown caller becomes: "lead" (default: Salesforce's place for
+  // people not yet qualified) or "contact" (then without an Account).
+  std::string create_as = "lead";
 };
 
 class SalesforceAdapter final : public CrmAdapter {
@@ -61,6 +70,21 @@ class SalesforceAdapter final : public CrmAdapter {
   Step log_step(const core::CallRecord& record, std::span<const Exchange> so_far,
                 int attempt) const override;
 
+  // Unknown caller: POST {instance}/services/data/v{N}/sobjects/{Lead|Contact}.
+  // nullopt unless create_unknown_contacts is set and the number is E.164.
+  bool creates_contacts() const override { return options_.create_unknown_contacts; }
+  std::optional<core::HttpRequest> create_contact(const core::PhoneNumber& number) const override;
+  // 201 {"id", "success": true, "errors": []} -> the new lead or contact
+  // (kind, record page; the name is the number, set by create_step); nullopt
+  // when success is false or there is no id.
+  std::optional<Contact> parse_created(const core::HttpResponse& response) const override;
+  // The default chain, but Salesforce's refusals (400 DUPLICATES_DETECTED,
+  // required fields...) are a Fail with its errorCode and message, and its
+  // own retryable answers (403 REQUEST_LIMIT_EXCEEDED, 401 INVALID_SESSION_ID)
+  // a Retry.
+  Step create_step(const core::PhoneNumber& number,
+                   std::span<const Exchange> so_far) const override;
+
   // GET {instance}/services/data/v{N}/query/?q=SELECT Id FROM Task WHERE
   // CallObject = '<call_id>' (SOQL; CallObject is filterable).
   core::HttpRequest find_logged_call(const std::string& call_id) const;
@@ -71,6 +95,7 @@ class SalesforceAdapter final : public CrmAdapter {
  private:
   core::HttpRequest request(std::string method, const std::string& path) const;
   std::string data_path(const std::string& rest) const;  // "/services/data/vN/<rest>"
+  std::string create_object() const;                     // "Lead" or "Contact"
   SalesforceOptions options_;
 };
 
@@ -83,6 +108,10 @@ const char* call_disposition(core::Disposition disposition);
 // The errorCode values of a Salesforce error body
 // ([{"message": "...", "errorCode": "..."}]); empty for anything else.
 std::vector<std::string> error_codes(const core::HttpResponse& response);
+// "DUPLICATES_DETECTED: Use one of these records?; ..." from the same error
+// array, or from the `errors` of a create answer ({"success": false,
+// "errors": [{"statusCode", "message"}]}); "" when there is none.
+std::string error_text(const core::HttpResponse& response);
 }  // namespace salesforce
 
 }  // namespace cti::adapters

@@ -21,8 +21,9 @@ bool is_api_version(std::string_view v) {
 }  // namespace
 
 std::string parse_salesforce_crm(const config::Node& block, config::Config& out) {
-  const config::ObjectReader r = block.object(
-      {"type", "name", "base_url", "token", "users", "api_version", "app_url", "default_region"});
+  const config::ObjectReader r =
+      block.object({"type", "name", "base_url", "token", "users", "api_version", "app_url",
+                    "default_region", "create_unknown_contacts", "create_as"});
   // No default base URL: the instance URL is the org's own.
   const config::CrmCommon common = config::read_crm_common(r, out, "");
   SalesforceOptions o;
@@ -38,6 +39,8 @@ std::string parse_salesforce_crm(const config::Node& block, config::Config& out)
   }
   o.app_url = config::read_app_url(r, o.app_url);
   o.default_region = config::read_default_region(r, out);
+  r.read("create_unknown_contacts", o.create_unknown_contacts);
+  o.create_as = config::read_create_as(r);
   config::add_crm_adapter(out, "salesforce", std::make_shared<SalesforceAdapter>(std::move(o)));
   return common.name;
 }

@@ -8,7 +8,7 @@ namespace cti::adapters {
 
 // {"type": "salesforce", "name", "base_url" (the org's instance URL,
 //  required), "token", "users"?, "api_version"? ("61.0"), "app_url"?,
-//  "default_region"?}
+//  "default_region"?, "create_unknown_contacts"?, "create_as"? ("lead" | "contact")}
 std::string parse_salesforce_crm(const config::Node& block, config::Config& out);
 
 }  // namespace cti::adapters

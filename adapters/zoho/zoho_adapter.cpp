@@ -76,6 +76,26 @@ std::chrono::seconds zoho_retry_hint(const core::HttpResponse& answer) {
   return retry_hint(only_retry_after);
 }
 
+// Zoho's refusal of the first record of a {"data":[...]} answer:
+// "DUPLICATE_DATA: duplicate data (Phone)"; "" when it is not an error.
+std::string record_error(const core::HttpResponse& answer) {
+  const json doc = json::parse(answer.body, nullptr, false);
+  if (!doc.is_object() || !doc.contains("data") || !doc["data"].is_array() || doc["data"].empty() ||
+      !doc["data"][0].is_object())
+    return {};
+  const json& record = doc["data"][0];
+  if (string_at(record, "status") != "error") return {};
+  std::string text = string_at(record, "code");
+  if (const std::string message = string_at(record, "message"); !message.empty())
+    text += (text.empty() ? "" : ": ") + message;
+  if (const auto details = record.find("details");
+      details != record.end() && details->is_object()) {
+    if (const std::string field = string_at(*details, "api_name"); !field.empty())
+      text += " (" + field + ")";
+  }
+  return text.empty() ? "error" : text;
+}
+
 Step not_ok(const core::HttpResponse& answer, const std::string& what) {
   const std::string reason = what + ": " + describe_answer(answer);
   if (is_retryable(answer.status)) return Step::retry(reason, zoho_retry_hint(answer));
@@ -302,6 +322,58 @@ Step ZohoAdapter::log_step(const core::CallRecord& record, std::span<const Excha
     }
   }
   return step;
+}
+
+const char* ZohoAdapter::create_module() const {
+  return options_.create_as == "contact" ? "Contacts" : "Leads";
+}
+
+std::optional<core::HttpRequest> ZohoAdapter::create_contact(
+    const core::PhoneNumber& number) const {
+  if (!options_.create_unknown_contacts || !number.is_e164()) return std::nullopt;
+  // Last_Name is mandatory in both modules; all we know is the number
+  // (decisions.md). No "trigger": the org's workflow rules run as for a
+  // record entered by hand.
+  const json record = {{"Last_Name", number.value()}, {"Phone", number.value()}};
+  core::HttpRequest req = request("POST", std::string("/crm/v8/") + create_module());
+  req.body = json{{"data", json::array({record})}}.dump();
+  req.idempotency_key = options_.name + ":contact:" + number.value();
+  return req;
+}
+
+std::optional<Contact> ZohoAdapter::parse_created(const core::HttpResponse& response) const {
+  const json doc = json::parse(response.body, nullptr, false);
+  if (!doc.is_object() || !doc.contains("data") || !doc["data"].is_array() || doc["data"].empty())
+    return std::nullopt;
+  const json& record = doc["data"][0];
+  if (!record.is_object() || string_at(record, "status") != "success") return std::nullopt;
+  const auto details = record.find("details");
+  if (details == record.end() || !details->is_object()) return std::nullopt;
+  Contact c;
+  c.crm = options_.name;
+  c.id = string_at(*details, "id");
+  if (c.id.empty()) return std::nullopt;
+  const std::string module = create_module();
+  c.kind = module == "Leads" ? "lead" : "contact";
+  c.matches = 1;
+  if (!options_.app_url.empty()) c.url = options_.app_url + "/tab/" + module + "/" + c.id;
+  return c;
+}
+
+Step ZohoAdapter::create_step(const core::PhoneNumber& number,
+                              std::span<const Exchange> so_far) const {
+  if (so_far.empty()) return CrmAdapter::create_step(number, so_far);
+  const std::string what = options_.create_as == "contact" ? "create contact" : "create lead";
+  const core::HttpResponse& answer = so_far.back().response;
+  const std::string refused = record_error(answer);
+  if (!is_2xx(answer.status) && (is_retryable(answer.status) || refused.empty()))
+    return not_ok(answer, what);
+  // Zoho reports a refused record inside the body, with a 2xx or a 4xx.
+  if (!refused.empty()) return Step::fail(what + ": Zoho refused it: " + refused);
+  auto created = parse_created(answer);
+  if (!created) return Step::fail(what + ": the answer names no id");
+  created->name = number.value();  // what create_contact sent as Last_Name
+  return Step::done(std::move(created));
 }
 
 }  // namespace cti::adapters

@@ -4,7 +4,9 @@
 //              204 = no match); the most recently modified record wins;
 //  - log_call: POST {base}/crm/v8/Calls {"data":[{Call_Type, Call_Start_Time
 //              with offset, Call_Duration "mm:ss", Who_Id (contact) or
-//              What_Id + $se_module (lead), Owner, Subject, Description}]}.
+//              What_Id + $se_module (lead), Owner, Subject, Description}]};
+//  - unknown caller (create_unknown_contacts): POST {base}/crm/v8/Leads (or
+//              Contacts) {"data":[{"Last_Name": <E.164>, "Phone": <E.164>}]}.
 // Auth: `Authorization: Zoho-oauthtoken <token>`. Base URL per data centre.
 // Facts and their sources: ../shared/reference/crm-apis.md §4, §8, §9 and the
 // vendor description ../shared/fixtures/crm/specs/zoho/{record,module_search}.json.
@@ -34,6 +36,12 @@ struct ZohoOptions {
   // and a retry searches by word.
   std::string call_id_field;
   int lookup_limit = 10;  // per_page; spec: up to 200
+  // Offer "create contact" for unknown callers. Last_Name is required: it is
+  // the number itself (we never invent a person, decisions.md).
+  bool create_unknown_contacts = false;
+  // What an unknown caller becomes: "lead" (default: Zoho's own place for
+  // people not yet qualified) or "contact".
+  std::string create_as = "lead";
 };
 
 class ZohoAdapter final : public CrmAdapter {
@@ -53,6 +61,20 @@ class ZohoAdapter final : public CrmAdapter {
   Step log_step(const core::CallRecord& record, std::span<const Exchange> so_far,
                 int attempt) const override;
 
+  // Unknown caller: POST {base}/crm/v8/{Leads|Contacts}. nullopt unless
+  // create_unknown_contacts is set and the number is E.164.
+  bool creates_contacts() const override { return options_.create_unknown_contacts; }
+  std::optional<core::HttpRequest> create_contact(const core::PhoneNumber& number) const override;
+  // {"data":[{"status":"success","details":{"id":...}}]} -> the new lead or
+  // contact (kind, record link; the name is the number, set by create_step);
+  // nullopt for a record whose status is "error" or that names no id.
+  std::optional<Contact> parse_created(const core::HttpResponse& response) const override;
+  // The default chain, but Zoho's refusal inside a 2xx (data[0].status
+  // "error", e.g. DUPLICATE_DATA) is a Fail with Zoho's code and message, and
+  // 429 waits for Retry-After only (as the other chains).
+  Step create_step(const core::PhoneNumber& number,
+                   std::span<const Exchange> so_far) const override;
+
   // GET {base}/crm/v8/{module}/search?phone=…&per_page=…
   core::HttpRequest search(const std::string& module, const std::string& phone) const;
   // GET {base}/crm/v8/Calls/search: criteria on call_id_field when set, else word=<call_id>.
@@ -66,6 +88,8 @@ class ZohoAdapter final : public CrmAdapter {
   std::optional<Contact> parse_search(const core::HttpResponse& answer,
                                       const std::string& module) const;
   bool holds_logged_call(const core::HttpResponse& answer, const std::string& call_id) const;
+  // "Leads" or "Contacts", from create_as.
+  const char* create_module() const;
   ZohoOptions options_;
 };
 

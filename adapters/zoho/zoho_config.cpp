@@ -6,9 +6,9 @@
 namespace cti::adapters {
 
 std::string parse_zoho_crm(const config::Node& block, config::Config& out) {
-  const config::ObjectReader r =
-      block.object({"type", "name", "base_url", "data_centre", "token", "users", "app_url",
-                    "call_results", "call_id_field", "lookup_limit"});
+  const config::ObjectReader r = block.object(
+      {"type", "name", "base_url", "data_centre", "token", "users", "app_url", "call_results",
+       "call_id_field", "lookup_limit", "create_unknown_contacts", "create_as"});
   // The data centre picks the vendor URL; base_url (tests, the token's
   // api_domain) names it directly. Both at once would be ambiguous.
   std::string default_url = "https://www.zohoapis.com";
@@ -43,6 +43,8 @@ std::string parse_zoho_crm(const config::Node& block, config::Config& out) {
   }
   r.read("call_id_field", o.call_id_field);
   r.read("lookup_limit", o.lookup_limit, 1, 200);
+  r.read("create_unknown_contacts", o.create_unknown_contacts);
+  o.create_as = config::read_create_as(r);
   config::add_crm_adapter(out, "zoho", std::make_shared<ZohoAdapter>(std::move(o)));
   return common.name;
 }

@@ -8,7 +8,8 @@ namespace cti::adapters {
 
 // {"type": "zoho", "name", "token", "base_url"? | "data_centre"? ("com", "eu",
 //  "in", "com.au", "jp", "ca", "sa"), "users"?, "app_url"?, "call_results"?
-//  ({"<disposition>": "<Call_Result value>"}), "call_id_field"?, "lookup_limit"?}
+//  ({"<disposition>": "<Call_Result value>"}), "call_id_field"?, "lookup_limit"?,
+//  "create_unknown_contacts"?, "create_as"? ("lead" | "contact")}
 std::string parse_zoho_crm(const config::Node& block, config::Config& out);
 
 }  // namespace cti::adapters

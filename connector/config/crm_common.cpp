@@ -56,6 +56,15 @@ std::string read_default_region(const ObjectReader& block, const Config& config)
   return code;
 }
 
+std::string read_create_as(const ObjectReader& block) {
+  const auto as = block.optional("create_as");
+  if (!as) return "lead";
+  std::string value = as->text();
+  if (value != "lead" && value != "contact")
+    as->fail("expected \"lead\" or \"contact\", got " + as->describe());
+  return value;
+}
+
 void add_crm_adapter(Config& config, std::string type,
                      std::shared_ptr<const adapters::CrmAdapter> adapter) {
   config.crm_adapters.push_back({std::move(type), std::move(adapter)});

@@ -33,6 +33,10 @@ std::string read_app_url(const ObjectReader& block, std::string fallback);
 // also try; numbers.default_region when absent.
 std::string read_default_region(const ObjectReader& block, const Config& config);
 
+// "create_as": what an unknown caller becomes in CRMs with both objects
+// (Zoho, Salesforce): "lead" (the default) or "contact".
+std::string read_create_as(const ObjectReader& block);
+
 // Appends a built adapter to config.crm_adapters.
 void add_crm_adapter(Config& config, std::string type,
                      std::shared_ptr<const adapters::CrmAdapter> adapter);

@@ -1,6 +1,7 @@
 // Pipedrive's contract: every request PipedriveAdapter builds, sent to Prism
 // serving Pipedrive's own descriptions, as published: v2 (person search,
-// persons by update time, activities for the retry) and v1 (call logs).
+// persons by update time, activities for the retry, creating an unknown
+// caller's person) and v1 (call logs).
 // Prism serves them without their servers' base paths (/api/v2, /v1); the
 // adapter's /api/v1 is the company-domain form of api.pipedrive.com/v1.
 #include <memory>
@@ -26,6 +27,7 @@ PipedriveOptions options(const std::string& base_url) {
   o.base_url = base_url;
   o.token = "pd-contract-test";
   o.users = {{"1001", "777001"}};
+  o.create_unknown_contacts = true;
   return o;
 }
 
@@ -51,6 +53,12 @@ std::vector<ContractRequest> pipedrive_requests(const std::string& base_url) {
       continue;
     }
     out.push_back({std::string("lookup ") + n.raw, first.request});
+    const auto create = adapter.create_contact(number);
+    if (!create) {
+      ADD_FAILURE() << "PipedriveAdapter built no create_contact for " << n.raw;
+      continue;
+    }
+    out.push_back({std::string("create_contact ") + n.raw, *create});
   }
   const PipedriveAdapter adapter(options(base_url));
   out.push_back({"search national form", adapter.search_persons("612345678")});
@@ -91,7 +99,14 @@ std::vector<BrokenRequest> pipedrive_broken(const std::string& base_url) {
       without_header(adapter.search_persons("+34612345678"), "x-api-token");
   query_token.url += "&api_token=pd-contract-test";
   using nlohmann::json;
+  const core::HttpRequest create =
+      *adapter.create_contact(core::PhoneNumber::parse("+34612345678", "ES"));
   return {
+      {"create person with phones as plain strings (the search answer's form)",
+       with_json_body(create, [](json& b) { b["phones"] = json::array({"+34612345678"}); }),
+       "must be object"},
+      {"create person without the x-api-token header", without_header(create, "x-api-token"),
+       "Invalid security scheme"},
       {"call log with an outcome outside the enum",
        with_json_body(log, [](json& b) { b["outcome"] = "answered"; }),
        "must be equal to one of the allowed values"},
@@ -116,6 +131,8 @@ std::vector<ContractJob> pipedrive_jobs(const std::string& base_url) {
   const auto number = core::PhoneNumber::parse("+34612345678", "ES");
   jobs.push_back({"lookup_step +34612345678",
                   [adapter, number](auto so_far) { return adapter->lookup_step(number, so_far); }});
+  jobs.push_back({"create_step +34612345678",
+                  [adapter, number](auto so_far) { return adapter->create_step(number, so_far); }});
   for (const Direction dir : kDirections) {
     for (const int attempt : {1, 2}) {
       const auto r = contract_record(dir, Disposition::Answered, "1001");

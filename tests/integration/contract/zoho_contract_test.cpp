@@ -1,8 +1,9 @@
 // Zoho's contract: every request ZohoAdapter builds, sent to Prism serving
 // Zoho's record API description (tests/fixtures/crm/zoho/prism: the
 // vendor's files with local $refs and the OAuth scheme re-declared as the
-// Authorization header, see its SOURCES.md): Contacts/Leads/Calls search and
-// the call log POST /crm/v8/Calls.
+// Authorization header, see its SOURCES.md): Contacts/Leads/Calls search,
+// the call log POST /crm/v8/Calls and an unknown caller's POST /crm/v8/Leads
+// (or Contacts).
 #include <memory>
 #include <string>
 #include <vector>
@@ -27,6 +28,13 @@ ZohoOptions options(const std::string& base_url) {
   o.token = "zoho-contract-test";
   o.users = {{"1001", "5725767000000411001"}};
   o.call_results = {{"busy", "No response/Busy"}, {"answered", "Interested"}};
+  o.create_unknown_contacts = true;
+  return o;
+}
+
+ZohoOptions creating(const std::string& base_url, const char* as) {
+  ZohoOptions o = options(base_url);
+  o.create_as = as;
   return o;
 }
 
@@ -76,6 +84,14 @@ std::vector<ContractRequest> zoho_requests(const std::string& base_url) {
     }
     out.push_back({std::string("lookup ") + n.raw, first.request});
     out.push_back({std::string("search Leads ") + n.raw, adapter.search("Leads", number.value())});
+    for (const char* as : {"lead", "contact"}) {
+      const auto create = ZohoAdapter(creating(base_url, as)).create_contact(number);
+      if (!create) {
+        ADD_FAILURE() << "ZohoAdapter built no create_contact (" << as << ") for " << n.raw;
+        continue;
+      }
+      out.push_back({std::string("create_contact as ") + as + " " + n.raw, *create});
+    }
   }
   return out;
 }
@@ -86,9 +102,15 @@ std::vector<BrokenRequest> zoho_broken(const std::string& base_url) {
       contract_record(Direction::Inbound, Disposition::Answered, "1001"), record_of("contact"));
   core::HttpRequest per_page = adapter.search("Contacts", "+34612345678");
   per_page.url += "&per_page=many";
+  const core::HttpRequest create =
+      *adapter.create_contact(core::PhoneNumber::parse("+34612345678", "ES"));
   using nlohmann::json;
   // Not here: a body without `data` (record.json does not require it).
   return {
+      {"create lead with data as an object, not an array",
+       with_json_body(create, [](json& b) { b["data"] = b["data"][0]; }), "must be array"},
+      {"create lead without the Zoho-oauthtoken header", without_header(create, "Authorization"),
+       "Invalid security scheme"},
       {"search without the Zoho-oauthtoken header",
        without_header(adapter.search("Contacts", "+34612345678"), "Authorization"),
        "Invalid security scheme"},
@@ -104,6 +126,12 @@ std::vector<ContractJob> zoho_jobs(const std::string& base_url) {
   const auto number = core::PhoneNumber::parse("+34612345678", "ES");
   jobs.push_back({"lookup_step +34612345678",
                   [adapter, number](auto so_far) { return adapter->lookup_step(number, so_far); }});
+  for (const char* as : {"lead", "contact"}) {
+    const auto creator = std::make_shared<const ZohoAdapter>(creating(base_url, as));
+    jobs.push_back(
+        {std::string("create_step as ") + as + " +34612345678",
+         [creator, number](auto so_far) { return creator->create_step(number, so_far); }});
+  }
   for (const Direction dir : kDirections) {
     for (const int attempt : {1, 2}) {
       const auto r = contract_record(dir, Disposition::Answered, "1001");

@@ -7,25 +7,20 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "adapter_test_support.h"
 #include "connector/core/time.h"
-#include "connector/json/call_json.h"
 
 namespace cti::adapters {
 namespace {
 
 using nlohmann::json;
+using namespace testing;
 
 // --- a small OpenAPI 3.0 schema checker: $ref, type, required, properties,
 // additionalProperties, items, enum. Enough for HubSpot's request schemas.
-json load_spec(const std::string& file) {
-  std::ifstream in(std::string(CTI_FIXTURES) + "/crm/hubspot/" + file);
-  EXPECT_TRUE(in) << file;
-  return json::parse(in);
-}
+json load_spec(const std::string& file) { return fixture_json("crm/hubspot/" + file); }
 
 class SchemaChecker {
  public:
@@ -115,34 +110,6 @@ HubspotOptions options() {
   return o;
 }
 
-core::CallRecord record(core::Direction direction, core::Disposition disposition,
-                        std::string agent) {
-  core::CallRecord r;
-  r.call_id = "c-42";
-  r.direction = direction;
-  const bool in = direction != core::Direction::Outbound;
-  r.from = in ? "+34912345678" : "1001";  // outbound: the agent's extension
-  if (!in) r.caller_id_presented = "+34930000000";
-  r.to = in ? "+34930000000" : "+34912345678";
-  r.agent = std::move(agent);
-  r.started_at = core::from_unix_micros(1795879455'442000);  // 2026-11-28T...
-  const bool answered =
-      disposition == core::Disposition::Answered || disposition == core::Disposition::Voicemail;
-  if (answered) r.answered_at = r.started_at + std::chrono::seconds(5);
-  r.ended_at = r.started_at + std::chrono::seconds(130);
-  r.ring_s = 5;
-  r.talk_s = answered ? 125.0 : 0.0;
-  r.disposition = disposition;
-  return r;
-}
-
-std::string header(const core::HttpRequest& req, const std::string& name) {
-  for (const auto& [k, v] : req.headers) {
-    if (k == name) return v;
-  }
-  return {};
-}
-
 // --- call log: every disposition x direction x owner mapped/unmapped
 
 struct Expected {
@@ -183,9 +150,8 @@ TEST(HubspotLogCall, EveryDispositionAndDirection) {
   SchemaChecker checker(calls_spec());
   for (const Expected& e : kTable) {
     for (const bool mapped : {true, false}) {
-      SCOPED_TRACE(std::string(core::to_string(e.disposition)) + " " +
-                   std::string(core::to_string(e.direction)) + (mapped ? " mapped" : " unmapped"));
-      const auto r = record(e.direction, e.disposition, mapped ? "1001" : "1099");
+      SCOPED_TRACE(case_name(e.disposition, e.direction, mapped));
+      const auto r = customer_call(e.direction, e.disposition, mapped ? "1001" : "1099");
       const auto req = adapter.log_call(r, std::nullopt);
       ASSERT_TRUE(req);
       EXPECT_EQ(req->method, "POST");
@@ -245,8 +211,8 @@ TEST(HubspotLogCall, AssociatesTheLookedUpContact) {
   c.id = "501";
   c.ambiguous = true;
   c.matches = 2;
-  const auto req =
-      adapter.log_call(record(core::Direction::Inbound, core::Disposition::Answered, "ana"), c);
+  const auto req = adapter.log_call(
+      customer_call(core::Direction::Inbound, core::Disposition::Answered, "ana"), c);
   ASSERT_TRUE(req);
   const json body = json::parse(req->body);
   SchemaChecker checker(calls_spec());
@@ -259,13 +225,14 @@ TEST(HubspotLogCall, AssociatesTheLookedUpContact) {
   // Through the base-class interface, as the delivery flow calls it.
   const CrmAdapter& base = adapter;
   EXPECT_EQ(
-      base.log_call(record(core::Direction::Inbound, core::Disposition::Answered, "ana"), c)->body,
+      base.log_call(customer_call(core::Direction::Inbound, core::Disposition::Answered, "ana"), c)
+          ->body,
       req->body);
 }
 
 TEST(HubspotLogCall, DurationIsTalkTimeInMillisecondsRounded) {
   const HubspotAdapter adapter(options());
-  auto r = record(core::Direction::Outbound, core::Disposition::Answered, "1001");
+  auto r = customer_call(core::Direction::Outbound, core::Disposition::Answered, "1001");
   r.talk_s = 12.3456;
   EXPECT_EQ(json::parse(adapter.log_call(r, std::nullopt)->body)["properties"]["hs_call_duration"],
             "12346");
@@ -279,8 +246,8 @@ TEST(HubspotLogCall, CallIdInCustomPropertyWhenConfigured) {
   o.call_id_property = "cti_call_id";
   o.base_url = "http://127.0.0.1:4010/";
   const HubspotAdapter adapter(o);
-  const auto req =
-      adapter.log_call(record(core::Direction::Inbound, core::Disposition::Busy, ""), std::nullopt);
+  const auto req = adapter.log_call(
+      customer_call(core::Direction::Inbound, core::Disposition::Busy, ""), std::nullopt);
   ASSERT_TRUE(req);
   EXPECT_EQ(req->url, "http://127.0.0.1:4010/crm/v3/objects/calls");
   EXPECT_EQ(json::parse(req->body)["properties"]["cti_call_id"], "c-42");
@@ -288,7 +255,7 @@ TEST(HubspotLogCall, CallIdInCustomPropertyWhenConfigured) {
 
 TEST(HubspotLogCall, LiveCallIsNotLogged) {
   const HubspotAdapter adapter(options());
-  auto r = record(core::Direction::Inbound, core::Disposition::Answered, "1001");
+  auto r = customer_call(core::Direction::Inbound, core::Disposition::Answered, "1001");
   r.disposition.reset();
   EXPECT_FALSE(adapter.log_call(r, std::nullopt));
 }
@@ -314,45 +281,20 @@ TEST(HubspotLogCall, EveryGoldenCustomerRecordGivesASpecValidCall) {
   // The tracker's golden records (real Asterisk captures) through the adapter.
   const HubspotAdapter adapter(options());
   SchemaChecker checker(calls_spec());
-  int logged = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(CTI_GOLDEN)) {
-    if (entry.path().extension() != ".json") continue;
-    std::ifstream in(entry.path());
-    const json golden = json::parse(in);
-    for (const json& j : golden.value("records", json::array())) {
-      SCOPED_TRACE(entry.path().filename().string() + " " + j.value("call_id", ""));
-      const auto r = cti::json::record_from_json(j);
-      ASSERT_TRUE(r);
-      const bool customer = r->direction != core::Direction::Internal && r->parent_call_id.empty();
-      const auto req = adapter.log_call(*r, std::nullopt);
-      if (!customer || !r->disposition) {
-        EXPECT_FALSE(req);
-        continue;
-      }
-      ASSERT_TRUE(req);
-      const json body = json::parse(req->body);
-      EXPECT_EQ(checker.check_request("/crm/v3/objects/calls", body), std::vector<std::string>{});
-      const json& p = body["properties"];
-      EXPECT_EQ(p["hs_call_duration"], std::to_string(std::llround(r->talk_s * 1000)));
-      EXPECT_EQ(p["hs_timestamp"], j["started_at"]);
-      EXPECT_TRUE(p["hs_call_from_number"].get<std::string>().starts_with("+"))
-          << p["hs_call_from_number"];
-      ++logged;
-    }
-  }
+  const int logged =
+      for_each_golden_call_log(adapter, [&](const GoldenRecord& g, const core::HttpRequest& req) {
+        const json body = json::parse(req.body);
+        EXPECT_EQ(checker.check_request("/crm/v3/objects/calls", body), std::vector<std::string>{});
+        const json& p = body["properties"];
+        EXPECT_EQ(p["hs_call_duration"], std::to_string(std::llround(g.record.talk_s * 1000)));
+        EXPECT_EQ(p["hs_timestamp"], g.json["started_at"]);
+        EXPECT_TRUE(p["hs_call_from_number"].get<std::string>().starts_with("+"))
+            << p["hs_call_from_number"];
+      });
   EXPECT_GE(logged, 10);
 }
 
 // --- the call-log job (log_step)
-
-core::HttpResponse answer(int status, std::string body,
-                          std::vector<std::pair<std::string, std::string>> headers = {}) {
-  core::HttpResponse r;
-  r.status = status;
-  r.body = std::move(body);
-  r.headers = std::move(headers);
-  return r;
-}
 
 const char* kOneContact =
     R"({"total":1,"results":[{"id":"501","properties":{"firstname":"Ana","lastname":"Ruiz",)"
@@ -360,7 +302,7 @@ const char* kOneContact =
 
 TEST(HubspotLogStep, LooksUpThenLogsWithTheContactThenIsDone) {
   const HubspotAdapter adapter(options());
-  const auto r = record(core::Direction::Inbound, core::Disposition::Answered, "1001");
+  const auto r = customer_call(core::Direction::Inbound, core::Disposition::Answered, "1001");
   std::vector<Exchange> done;
   Step s = adapter.log_step(r, done, 1);
   ASSERT_TRUE(s.is(Step::Kind::Send));
@@ -380,7 +322,7 @@ TEST(HubspotLogStep, LooksUpThenLogsWithTheContactThenIsDone) {
 
 TEST(HubspotLogStep, NoContactLogsWithoutAssociation) {
   const HubspotAdapter adapter(options());
-  const auto r = record(core::Direction::Inbound, core::Disposition::Missed, "");
+  const auto r = customer_call(core::Direction::Inbound, core::Disposition::Missed, "");
   std::vector<Exchange> done;
   Step s = adapter.log_step(r, done, 1);
   done.push_back({s.request, answer(200, R"({"total":0,"results":[]})")});
@@ -391,7 +333,7 @@ TEST(HubspotLogStep, NoContactLogsWithoutAssociation) {
 
 TEST(HubspotLogStep, RateLimitIsRetryWithHubspotsWindowAndBadRequestIsFail) {
   const HubspotAdapter adapter(options());
-  const auto r = record(core::Direction::Inbound, core::Disposition::Answered, "1001");
+  const auto r = customer_call(core::Direction::Inbound, core::Disposition::Answered, "1001");
   std::vector<Exchange> done;
   Step s = adapter.log_step(r, done, 1);
   done.push_back(
@@ -410,7 +352,7 @@ TEST(HubspotLogStep, RateLimitIsRetryWithHubspotsWindowAndBadRequestIsFail) {
 
 TEST(HubspotLogStep, RetrySearchesForTheCallFirstAndStopsWhenAlreadyLogged) {
   const HubspotAdapter adapter(options());
-  const auto r = record(core::Direction::Inbound, core::Disposition::Answered, "1001");
+  const auto r = customer_call(core::Direction::Inbound, core::Disposition::Answered, "1001");
   std::vector<Exchange> done;
   Step s = adapter.log_step(r, done, 2);
   ASSERT_TRUE(s.is(Step::Kind::Send));
@@ -429,15 +371,11 @@ TEST(HubspotLogStep, RetrySearchesForTheCallFirstAndStopsWhenAlreadyLogged) {
 TEST(HubspotLogStep, InternalCallsAndConsultationLegsAreNotLogged) {
   const HubspotAdapter adapter(options());
   EXPECT_TRUE(adapter.logs_calls());
-  auto internal = record(core::Direction::Inbound, core::Disposition::Answered, "1001");
-  internal.direction = core::Direction::Internal;
-  EXPECT_FALSE(adapter.log_call(internal, std::nullopt));
-  auto consultation = record(core::Direction::Inbound, core::Disposition::Answered, "1001");
-  consultation.parent_call_id = "c-41";
-  EXPECT_FALSE(adapter.log_call(consultation, std::nullopt));
+  const auto calls = not_logged_calls();
+  for (const NotLogged& n : calls) EXPECT_FALSE(adapter.log_call(n.record, std::nullopt)) << n.what;
   core::CallEvent e;
   e.kind = core::CallEventKind::Ended;
-  e.call = consultation;
+  e.call = calls[2].record;                  // the consultation leg
   EXPECT_TRUE(adapter.on_event(e).empty());  // the log is a job, not an event request
 }
 
@@ -489,10 +427,7 @@ TEST(HubspotLookup, NationalFormKeepsTheTrunkPrefix) {
 }
 
 TEST(HubspotLookup, NothingToSearchForExtensionsAndWithheld) {
-  const HubspotAdapter adapter(options());
-  EXPECT_FALSE(adapter.lookup(core::PhoneNumber::parse("1001", "ES")));
-  EXPECT_FALSE(adapter.lookup(core::PhoneNumber::parse("anonymous", "ES")));
-  EXPECT_FALSE(adapter.lookup(core::PhoneNumber::parse("", "ES")));
+  expect_no_lookup(HubspotAdapter(options()));
 }
 
 TEST(HubspotSpecChecker, RejectsWhatTheSpecRejects) {
@@ -511,8 +446,6 @@ TEST(HubspotSpecChecker, RejectsWhatTheSpecRejects) {
 }
 
 // --- parse_lookup
-
-core::HttpResponse ok(std::string body) { return {200, {}, std::move(body)}; }
 
 TEST(HubspotParseLookup, NoResultsIsNoContact) {
   const HubspotAdapter adapter(options());
@@ -596,7 +529,8 @@ TEST(HubspotCreateContact, OnlyWhenEnabledAndWithoutInventedNames) {
   SchemaChecker checker(contacts_spec());
   EXPECT_EQ(checker.check_request("/crm/v3/objects/contacts", body), std::vector<std::string>{});
   EXPECT_EQ(body["properties"], json::parse(R"({"phone":"+34912345678"})"));
-  EXPECT_FALSE(HubspotAdapter(o).create_contact(core::PhoneNumber::parse("1001", "ES")));
+  for (const char* raw : kNotE164)
+    EXPECT_FALSE(HubspotAdapter(o).create_contact(core::PhoneNumber::parse(raw, "ES"))) << raw;
 }
 
 }  // namespace
@@ -622,10 +556,7 @@ TEST(HubspotCreateStep, OnlyWhenConfiguredThenTheNewIdWithItsRecordUrl) {
   Step s = on.create_step(number, done);
   ASSERT_TRUE(s.is(Step::Kind::Send));
   EXPECT_EQ(s.request.url, "https://api.hubapi.com/crm/v3/objects/contacts");
-  core::HttpResponse created;
-  created.status = 201;
-  created.body = R"({"id":"777","properties":{}})";
-  done.push_back({s.request, created});
+  done.push_back({s.request, answer(201, R"({"id":"777","properties":{}})")});
   s = on.create_step(number, done);
   ASSERT_TRUE(s.is(Step::Kind::Done));
   ASSERT_TRUE(s.contact);

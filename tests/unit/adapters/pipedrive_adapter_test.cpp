@@ -6,26 +6,21 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "adapter_test_support.h"
 #include "connector/core/time.h"
-#include "connector/json/call_json.h"
 #include "openapi_check.h"
 
 namespace cti::adapters {
 namespace {
 
 using nlohmann::json;
+using namespace testing;
 
 const json& spec() {
-  static const json s = [] {
-    std::ifstream in(std::string(CTI_FIXTURES) + "/crm/pipedrive/pipedrive.fragments.json");
-    EXPECT_TRUE(in);
-    return json::parse(in);
-  }();
+  static const json s = fixture_json("crm/pipedrive/pipedrive.fragments.json");
   return s;
 }
 const json& operation(const char* key) { return spec().at("paths").at(key); }
@@ -37,47 +32,6 @@ PipedriveOptions options() {
   o.token = "pd-token-secret";
   o.users = {{"1001", "777001"}, {"ana", "777002"}};
   return o;
-}
-
-core::CallRecord record(core::Direction direction, core::Disposition disposition,
-                        std::string agent) {
-  core::CallRecord r;
-  r.call_id = "c-42";
-  r.direction = direction;
-  const bool in = direction != core::Direction::Outbound;
-  r.from = in ? "+34912345678" : "1001";  // outbound: the agent's extension
-  if (!in) r.caller_id_presented = "+34930000000";
-  r.to = in ? "+34930000000" : "+34912345678";
-  r.agent = std::move(agent);
-  r.started_at = core::from_unix_micros(1795879455'442000);  // 2026-11-28T15:24:15.442Z
-  const bool answered =
-      disposition == core::Disposition::Answered || disposition == core::Disposition::Voicemail;
-  if (answered) r.answered_at = r.started_at + std::chrono::seconds(5);
-  r.ended_at = r.started_at + std::chrono::seconds(130);
-  r.ring_s = 5;
-  r.talk_s = answered ? 125.0 : 0.0;
-  r.disposition = disposition;
-  return r;
-}
-
-std::string header(const core::HttpRequest& req, const std::string& name) {
-  for (const auto& [k, v] : req.headers)
-    if (k == name) return v;
-  return {};
-}
-
-std::string path_of(const std::string& url) {
-  const auto q = url.find('?');
-  return url.substr(0, q);
-}
-
-core::HttpResponse answer(int status, std::string body,
-                          std::vector<std::pair<std::string, std::string>> headers = {}) {
-  core::HttpResponse r;
-  r.status = status;
-  r.body = std::move(body);
-  r.headers = std::move(headers);
-  return r;
 }
 
 // --- call log: every disposition x direction x user mapped/unmapped
@@ -108,9 +62,8 @@ TEST(PipedriveLogCall, EveryDispositionAndDirection) {
   const PipedriveAdapter adapter(options());
   for (const Expected& e : kTable) {
     for (const bool mapped : {true, false}) {
-      SCOPED_TRACE(std::string(core::to_string(e.disposition)) + " " +
-                   std::string(core::to_string(e.direction)) + (mapped ? " mapped" : " unmapped"));
-      const auto r = record(e.direction, e.disposition, mapped ? "1001" : "1099");
+      SCOPED_TRACE(case_name(e.disposition, e.direction, mapped));
+      const auto r = customer_call(e.direction, e.disposition, mapped ? "1001" : "1099");
       const auto req = adapter.log_call(r, std::nullopt);
       ASSERT_TRUE(req);
       EXPECT_EQ(req->method, "POST");
@@ -166,7 +119,7 @@ TEST(PipedriveLogCall, FailedToAnInvalidNumberIsWrongNumber) {
   // The cause only matters for failed calls.
   EXPECT_STREQ(pipedrive::outcome(core::Disposition::Busy, core::Direction::Outbound, 1), "busy");
   const PipedriveAdapter adapter(options());
-  auto r = record(core::Direction::Outbound, core::Disposition::Failed, "1001");
+  auto r = customer_call(core::Direction::Outbound, core::Disposition::Failed, "1001");
   r.hangup_cause = 1;
   EXPECT_EQ(json::parse(adapter.log_call(r, std::nullopt)->body)["outcome"], "wrong_number");
 }
@@ -178,7 +131,7 @@ TEST(PipedriveLogCall, LinksThePersonAndNotesAmbiguity) {
   c.id = "4211";
   c.ambiguous = true;
   c.matches = 3;
-  const auto r = record(core::Direction::Inbound, core::Disposition::Answered, "ana");
+  const auto r = customer_call(core::Direction::Inbound, core::Disposition::Answered, "ana");
   const json body = json::parse(adapter.log_call(r, c)->body);
   EXPECT_EQ(openapi::check_body(operation("POST /callLogs"), body), std::vector<std::string>{});
   EXPECT_EQ(body["person_id"], 4211);
@@ -190,7 +143,7 @@ TEST(PipedriveLogCall, LinksThePersonAndNotesAmbiguity) {
 
 TEST(PipedriveLogCall, DurationIsWholeSecondsAndNoteIsEscapedHtml) {
   const PipedriveAdapter adapter(options());
-  auto r = record(core::Direction::Inbound, core::Disposition::Answered, "1001");
+  auto r = customer_call(core::Direction::Inbound, core::Disposition::Answered, "1001");
   r.talk_s = 12.6;
   r.queue = "<sales & support>";
   const json body = json::parse(adapter.log_call(r, std::nullopt)->body);
@@ -203,42 +156,19 @@ TEST(PipedriveLogCall, DurationIsWholeSecondsAndNoteIsEscapedHtml) {
 TEST(PipedriveLogCall, LiveInternalAndConsultationCallsAreNotLogged) {
   const PipedriveAdapter adapter(options());
   EXPECT_TRUE(adapter.logs_calls());
-  auto live = record(core::Direction::Inbound, core::Disposition::Answered, "1001");
-  live.disposition.reset();
-  EXPECT_FALSE(adapter.log_call(live, std::nullopt));
-  auto internal = record(core::Direction::Inbound, core::Disposition::Answered, "1001");
-  internal.direction = core::Direction::Internal;
-  EXPECT_FALSE(adapter.log_call(internal, std::nullopt));
-  auto consultation = record(core::Direction::Inbound, core::Disposition::Answered, "1001");
-  consultation.parent_call_id = "c-41";
-  EXPECT_FALSE(adapter.log_call(consultation, std::nullopt));
+  for (const NotLogged& n : not_logged_calls())
+    EXPECT_FALSE(adapter.log_call(n.record, std::nullopt)) << n.what;
 }
 
 TEST(PipedriveLogCall, EveryGoldenCustomerRecordGivesASpecValidCallLog) {
   const PipedriveAdapter adapter(options());
-  int logged = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(CTI_GOLDEN)) {
-    if (entry.path().extension() != ".json") continue;
-    std::ifstream in(entry.path());
-    const json golden = json::parse(in);
-    for (const json& j : golden.value("records", json::array())) {
-      SCOPED_TRACE(entry.path().filename().string() + " " + j.value("call_id", ""));
-      const auto r = cti::json::record_from_json(j);
-      ASSERT_TRUE(r);
-      const bool customer = r->direction != core::Direction::Internal && r->parent_call_id.empty();
-      const auto req = adapter.log_call(*r, std::nullopt);
-      if (!customer || !r->disposition) {
-        EXPECT_FALSE(req);
-        continue;
-      }
-      ASSERT_TRUE(req);
-      const json body = json::parse(req->body);
-      EXPECT_EQ(openapi::check_body(operation("POST /callLogs"), body), std::vector<std::string>{});
-      EXPECT_EQ(body["duration"], std::to_string(std::llround(r->talk_s)));
-      EXPECT_EQ(body["start_time"], j["started_at"]);
-      ++logged;
-    }
-  }
+  const int logged = for_each_golden_call_log(adapter, [](const GoldenRecord& g,
+                                                          const core::HttpRequest& req) {
+    const json body = json::parse(req.body);
+    EXPECT_EQ(openapi::check_body(operation("POST /callLogs"), body), std::vector<std::string>{});
+    EXPECT_EQ(body["duration"], std::to_string(std::llround(g.record.talk_s)));
+    EXPECT_EQ(body["start_time"], g.json["started_at"]);
+  });
   EXPECT_GE(logged, 10);
 }
 
@@ -369,38 +299,24 @@ TEST(PipedriveLookup, OrderingRequestRefusedKeepsTheSearchOrderButBusyRetries) {
 
 TEST(PipedriveLookup, NonSuccessAnswers) {
   const PipedriveAdapter adapter(options());
-  const core::HttpRequest first = adapter.lookup_step(kCaller, {}).request;
-  struct Case {
-    core::HttpResponse response;
-    Step::Kind kind;
-    std::chrono::seconds after;
+  const char* search = "person search: HTTP ";
+  const EndCase cases[] = {
+      {answer(429, "", {{"x-ratelimit-reset", "2"}}), Step::Kind::Retry, 2, search},
+      {answer(429, "", {{"Retry-After", "7"}}), Step::Kind::Retry, 7, search},
+      {answer(429, ""), Step::Kind::Retry, 0, search},
+      {answer(500, ""), Step::Kind::Retry, 0, search},
+      {answer(0, "connection refused"), Step::Kind::Retry, 0, "person search: network error"},
+      {answer(401, R"({"success":false,"error":"unauthorized access"})"), Step::Kind::Fail, 0,
+       search},
+      {answer(400, ""), Step::Kind::Fail, 0, search},
   };
-  const Case cases[] = {
-      {answer(429, "", {{"x-ratelimit-reset", "2"}}), Step::Kind::Retry, std::chrono::seconds(2)},
-      {answer(429, "", {{"Retry-After", "7"}}), Step::Kind::Retry, std::chrono::seconds(7)},
-      {answer(429, ""), Step::Kind::Retry, std::chrono::seconds(0)},
-      {answer(500, ""), Step::Kind::Retry, std::chrono::seconds(0)},
-      {answer(0, "connection refused"), Step::Kind::Retry, std::chrono::seconds(0)},
-      {answer(401, R"({"success":false,"error":"unauthorized access"})"), Step::Kind::Fail, {}},
-      {answer(400, ""), Step::Kind::Fail, {}},
-  };
-  for (const Case& c : cases) {
-    SCOPED_TRACE(c.response.status);
-    const std::vector<Exchange> done{{first, c.response}};
-    const Step s = adapter.lookup_step(kCaller, done);
-    EXPECT_EQ(s.kind, c.kind);
-    EXPECT_EQ(s.retry_after, c.after);
-    EXPECT_EQ(s.reason.find("pd-token-secret"), std::string::npos);
-  }
+  expect_ends(
+      adapter.lookup_step(kCaller, {}).request, cases,
+      [&](auto so_far) { return adapter.lookup_step(kCaller, so_far); }, "pd-token-secret");
 }
 
 TEST(PipedriveLookup, NothingToSearchForExtensionsAndWithheld) {
-  const PipedriveAdapter adapter(options());
-  for (const char* raw : {"1001", "anonymous", ""}) {
-    const Step s = adapter.lookup_step(core::PhoneNumber::parse(raw, "ES"), {});
-    EXPECT_TRUE(s.is(Step::Kind::Done)) << raw;
-    EXPECT_FALSE(s.contact);
-  }
+  expect_no_lookup(PipedriveAdapter(options()));
 }
 
 TEST(PipedriveLookup, GarbageAnswersAreNoMatch) {
@@ -454,7 +370,7 @@ TEST(PipedriveLookup, AppLinkOnlyForACompanyDomainOrWhenConfigured) {
 
 TEST(PipedriveLogStep, LooksUpThenLogsWithThePersonThenIsDone) {
   const PipedriveAdapter adapter(options());
-  const auto r = record(core::Direction::Inbound, core::Disposition::Answered, "1001");
+  const auto r = customer_call(core::Direction::Inbound, core::Disposition::Answered, "1001");
   std::vector<Exchange> done;
   Step s = adapter.log_step(r, done, 1);
   ASSERT_TRUE(s.is(Step::Kind::Send));
@@ -473,7 +389,7 @@ TEST(PipedriveLogStep, LooksUpThenLogsWithThePersonThenIsDone) {
 
 TEST(PipedriveLogStep, NoPersonAfterBothFormsLogsWithoutOne) {
   const PipedriveAdapter adapter(options());
-  const auto r = record(core::Direction::Outbound, core::Disposition::Busy, "ana");
+  const auto r = customer_call(core::Direction::Outbound, core::Disposition::Busy, "ana");
   std::vector<Exchange> done;
   Step s = adapter.log_step(r, done, 1);
   done.push_back({s.request, answer(200, kNobody)});
@@ -488,7 +404,7 @@ TEST(PipedriveLogStep, NoPersonAfterBothFormsLogsWithoutOne) {
 
 TEST(PipedriveLogStep, CallLogAnswers) {
   const PipedriveAdapter adapter(options());
-  const auto r = record(core::Direction::Inbound, core::Disposition::Answered, "1001");
+  const auto r = customer_call(core::Direction::Inbound, core::Disposition::Answered, "1001");
   std::vector<Exchange> done;
   Step s = adapter.log_step(r, done, 1);
   done.push_back({s.request, answer(200, search_answer({{4211, "Ana"}}))});
@@ -508,7 +424,7 @@ TEST(PipedriveLogStep, CallLogAnswers) {
 
 TEST(PipedriveLogStep, RetryLooksForTheCallFirstAndStopsWhenAlreadyLogged) {
   const PipedriveAdapter adapter(options());
-  const auto r = record(core::Direction::Inbound, core::Disposition::Answered, "1001");
+  const auto r = customer_call(core::Direction::Inbound, core::Disposition::Answered, "1001");
   std::vector<Exchange> done;
   Step s = adapter.log_step(r, done, 2);
   ASSERT_TRUE(s.is(Step::Kind::Send));
@@ -541,7 +457,7 @@ TEST(PipedriveLogStep, RetryLooksForTheCallFirstAndStopsWhenAlreadyLogged) {
 
 TEST(PipedriveLogStep, RetrySearchAnswers) {
   const PipedriveAdapter adapter(options());
-  auto r = record(core::Direction::Inbound, core::Disposition::Missed, "");
+  auto r = customer_call(core::Direction::Inbound, core::Disposition::Missed, "");
   std::vector<Exchange> done;
   Step s = adapter.log_step(r, done, 3);
   EXPECT_FALSE(openapi::query_of(s.request.url).contains("owner_id"));  // agent unmapped
@@ -554,6 +470,99 @@ TEST(PipedriveLogStep, RetrySearchAnswers) {
   s = adapter.log_step(r, done, 3);
   ASSERT_TRUE(s.is(Step::Kind::Send));
   EXPECT_EQ(path_of(s.request.url), "https://acme.pipedrive.com/api/v2/persons/search");
+}
+
+// --- unknown caller: create a person
+
+PipedriveOptions creating() {
+  auto o = options();
+  o.create_unknown_contacts = true;
+  return o;
+}
+
+TEST(PipedriveCreateContact, OnlyWhenEnabled) {
+  expect_creates_only_when_enabled(PipedriveAdapter(options()), PipedriveAdapter(creating()));
+}
+
+TEST(PipedriveCreateContact, PostsAPersonNamedByTheNumberWithItsPhone) {
+  const PipedriveAdapter adapter(creating());
+  const auto req = adapter.create_contact(kCaller);
+  ASSERT_TRUE(req);
+  expect_json_post(*req, "https://acme.pipedrive.com/api/v2/persons",
+                   {"x-api-token", "pd-token-secret"}, "pd:contact:+34912345678");
+  const json body = json::parse(req->body);
+  EXPECT_EQ(body, json::parse(R"({"name":"+34912345678",
+      "phones":[{"value":"+34912345678","primary":true,"label":"work"}]})"));
+  EXPECT_EQ(openapi::check_body(operation("POST /persons"), body), std::vector<std::string>{});
+}
+
+TEST(PipedriveCreateContact, NothingToCreateForExtensionsAndWithheld) {
+  expect_no_create(PipedriveAdapter(creating()));
+}
+
+TEST(PipedriveParseCreated, ThePersonWithItsLinkOrNothing) {
+  const PipedriveAdapter adapter(creating());
+  const auto c = adapter.parse_created(
+      answer(200, R"({"success":true,"data":{"id":4242,"name":"+34912345678","phones":[]}})"));
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->crm, "pd");
+  EXPECT_EQ(c->id, "4242");
+  EXPECT_EQ(c->name, "+34912345678");
+  EXPECT_EQ(c->url, "https://acme.pipedrive.com/person/4242");
+  EXPECT_EQ(c->kind, "");  // the lookup sets no kind either: persons only
+  EXPECT_EQ(c->matches, 1);
+  EXPECT_FALSE(c->ambiguous);
+  for (const char* body :
+       {R"({"success":false,"error":"Bad request","data":{"id":4242}})", R"({"success":true})",
+        R"({"success":true,"data":{"name":"x"}})", R"({"success":true,"data":{"id":"4242"}})",
+        R"({"success":true,"data":[]})", "not json", "[]"}) {
+    EXPECT_FALSE(adapter.parse_created(answer(200, body))) << body;
+  }
+  auto o = creating();
+  o.base_url = "https://api.pipedrive.com";  // no company domain: no link
+  EXPECT_EQ(PipedriveAdapter(o)
+                .parse_created(answer(200, R"({"success":true,"data":{"id":7,"name":"n"}})"))
+                ->url,
+            "");
+}
+
+TEST(PipedriveCreateStep, SendsThenIsDoneWithTheNewPerson) {
+  const PipedriveAdapter adapter(creating());
+  std::vector<Exchange> done;
+  Step s = adapter.create_step(kCaller, done);
+  ASSERT_TRUE(s.is(Step::Kind::Send));
+  EXPECT_EQ(s.request.body, adapter.create_contact(kCaller)->body);
+  EXPECT_EQ(s.request.idempotency_key, "pd:contact:+34912345678");
+  done.push_back({s.request, answer(201, R"({"success":true,"data":{"id":4242}})")});
+  s = adapter.create_step(kCaller, done);
+  ASSERT_TRUE(s.is(Step::Kind::Done));
+  ASSERT_TRUE(s.contact);
+  EXPECT_EQ(s.contact->id, "4242");
+  EXPECT_EQ(s.contact->name, "+34912345678");  // the answer named none: what we sent
+  EXPECT_EQ(s.contact->url, "https://acme.pipedrive.com/person/4242");
+}
+
+TEST(PipedriveCreateStep, RefusalsAndRetries) {
+  const PipedriveAdapter adapter(creating());
+  const core::HttpRequest sent = *adapter.create_contact(kCaller);
+  const EndCase cases[] = {
+      {answer(200, R"({"success":false,"error":"Person limit reached","error_info":"Upgrade"})"),
+       Step::Kind::Fail, 0, "create person: Pipedrive refused it: Person limit reached (Upgrade)"},
+      {answer(200, R"({"success":false})"), Step::Kind::Fail, 0,
+       R"(create person: Pipedrive refused it: HTTP 200: {"success":false})"},
+      {answer(400, R"({"success":false,"error":"Name is required"})"), Step::Kind::Fail, 0,
+       R"(create person: HTTP 400: {"success":false,"error":"Name is required"})"},
+      {answer(200, R"({"success":true,"data":{}})"), Step::Kind::Fail, 0,
+       "create person: the answer names no id"},
+      {answer(429, "", {{"x-ratelimit-reset", "2"}}), Step::Kind::Retry, 2,
+       "create person: HTTP 429"},
+      {answer(429, "", {{"Retry-After", "7"}}), Step::Kind::Retry, 7, "create person: HTTP 429"},
+      {answer(503, ""), Step::Kind::Retry, 0, "create person: HTTP 503"},
+      {answer(0, "connection refused"), Step::Kind::Retry, 0, "create person"},
+  };
+  expect_ends(
+      sent, cases, [&](auto so_far) { return adapter.create_step(kCaller, so_far); },
+      "pd-token-secret");
 }
 
 TEST(PipedriveSpecChecker, RejectsWhatTheSpecRejects) {

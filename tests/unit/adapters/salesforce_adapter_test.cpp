@@ -7,10 +7,10 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "adapter_test_support.h"
 #include "adapters/salesforce/salesforce_query.h"
 #include "connector/core/time.h"
 #include "connector/json/call_json.h"
@@ -19,6 +19,7 @@ namespace cti::adapters {
 namespace {
 
 using nlohmann::json;
+using namespace testing;
 
 const std::string kInstance = "https://acme.my.salesforce.com";
 const std::string kToken = "00D5g00000Fake!AQ4AQFakeAccessTokenForTests";
@@ -33,20 +34,12 @@ SalesforceOptions options() {
   return o;
 }
 
-std::string header(const core::HttpRequest& req, const std::string& name) {
-  for (const auto& [k, v] : req.headers) {
-    if (k == name) return v;
-  }
-  return {};
-}
-
-core::HttpResponse answer(int status, std::string body,
-                          std::vector<std::pair<std::string, std::string>> headers = {}) {
-  core::HttpResponse r;
-  r.status = status;
-  r.body = std::move(body);
-  r.headers = std::move(headers);
-  return r;
+// Unknown callers enabled, created as `as` ("lead" or "contact").
+SalesforceOptions creating(const std::string& as) {
+  SalesforceOptions o = options();
+  o.create_unknown_contacts = true;
+  o.create_as = as;
+  return o;
 }
 
 // The value of the `q` parameter, percent-decoded (independent of the
@@ -86,9 +79,7 @@ struct Recorded {
 };
 
 Recorded recorded(const std::string& file) {
-  std::ifstream in(std::string(CTI_FIXTURES) + "/crm/salesforce/" + file);
-  EXPECT_TRUE(in) << file;
-  return {file, json::parse(in)};
+  return {file, fixture_json("crm/salesforce/" + file)};
 }
 
 std::vector<Recorded> all_recorded() {
@@ -130,6 +121,13 @@ core::HttpRequest build(const SalesforceAdapter& adapter, const Recorded& r) {
     EXPECT_TRUE(req) << r.file;
     return req ? *req : core::HttpRequest{};
   }
+  if (kind == "create_contact") {
+    const SalesforceAdapter creator(creating(input.at("create_as")));
+    auto req =
+        creator.create_contact(core::PhoneNumber::parse(input.at("number").get<std::string>(), ""));
+    EXPECT_TRUE(req) << r.file;
+    return req ? *req : core::HttpRequest{};
+  }
   EXPECT_EQ(kind, "find_logged_call") << r.file;
   return adapter.find_logged_call(input.at("call_id"));
 }
@@ -137,7 +135,7 @@ core::HttpRequest build(const SalesforceAdapter& adapter, const Recorded& r) {
 TEST(SalesforceRecorded, EveryRequestMatchesItsRecording) {
   const SalesforceAdapter adapter(options());
   const auto files = all_recorded();
-  EXPECT_GE(files.size(), 12u);
+  EXPECT_GE(files.size(), 15u);
   for (const Recorded& r : files) {
     SCOPED_TRACE(r.file);
     const json& want = r.doc.at("request");
@@ -284,27 +282,55 @@ TEST(SalesforceRecorded, RetryStopsWhenTheTaskExistsAndLooksUpWhenNot) {
   EXPECT_TRUE(adapter.log_step(r, done, 2).is(Step::Kind::Done));
 }
 
+TEST(SalesforceRecorded, CreatedLeadAndContactAreDoneWithTheirRecordPages) {
+  for (const char* file : {"create_lead.json", "create_contact.json"}) {
+    SCOPED_TRACE(file);
+    const Recorded r = recorded(file);
+    const std::string as = r.doc["input"]["create_as"];
+    const SalesforceAdapter adapter(creating(as));
+    const auto number = core::PhoneNumber::parse(r.doc["input"]["number"].get<std::string>(), "");
+    std::vector<Exchange> done;
+    Step s = adapter.create_step(number, done);
+    ASSERT_TRUE(s.is(Step::Kind::Send));
+    EXPECT_EQ(s.request.url, r.doc["request"]["url"]);
+    EXPECT_EQ(json::parse(s.request.body), r.doc["request"]["body"]);
+    EXPECT_EQ(s.request.idempotency_key, "sf:contact:" + number.value());
+    done.push_back({s.request, r.response()});
+    s = adapter.create_step(number, done);
+    ASSERT_TRUE(s.is(Step::Kind::Done)) << s.reason;
+    ASSERT_TRUE(s.contact);
+    const std::string id = r.doc["response"]["body"]["id"];
+    const std::string type = as == "lead" ? "Lead" : "Contact";
+    EXPECT_EQ(s.contact->crm, "sf");
+    EXPECT_EQ(s.contact->id, id);
+    EXPECT_EQ(s.contact->name, number.value());  // the LastName we sent
+    EXPECT_EQ(s.contact->kind, as);
+    EXPECT_EQ(s.contact->url, kInstance + "/lightning/r/" + type + "/" + id + "/view");
+    EXPECT_EQ(s.contact->matches, 1);
+  }
+}
+
+TEST(SalesforceRecorded, DuplicatesDetectedIsFailWithSalesforcesMessage) {
+  const Recorded r = recorded("create_lead_duplicates_detected.json");
+  const SalesforceAdapter adapter(creating("lead"));
+  const auto number = core::PhoneNumber::parse(r.doc["input"]["number"].get<std::string>(), "");
+  EXPECT_FALSE(adapter.parse_created(r.response()));
+  const std::vector<Exchange> done{{*adapter.create_contact(number), r.response()}};
+  const Step s = adapter.create_step(number, done);
+  ASSERT_TRUE(s.is(Step::Kind::Fail));
+  EXPECT_EQ(s.reason,
+            "create lead: Salesforce refused it: DUPLICATES_DETECTED: Use one of these records?");
+  EXPECT_FALSE(s.contact);
+}
+
 // --- call log: every disposition x direction x owner mapped/unmapped
 
+// Started two seconds before midnight UTC (ActivityDate is that day), 124.6 s
+// of talk (CallDurationInSeconds rounds it).
 core::CallRecord record(core::Direction direction, core::Disposition disposition,
                         std::string agent) {
-  core::CallRecord r;
-  r.call_id = "c-42";
-  r.direction = direction;
-  const bool in = direction != core::Direction::Outbound;
-  r.from = in ? "+34912345678" : "1001";  // outbound: the agent's extension
-  if (!in) r.caller_id_presented = "+34930000000";
-  r.to = in ? "+34930000000" : "+34912345678";
-  r.agent = std::move(agent);
-  r.started_at = *core::parse_rfc3339("2026-11-28T23:59:58.500Z");
-  const bool answered =
-      disposition == core::Disposition::Answered || disposition == core::Disposition::Voicemail;
-  if (answered) r.answered_at = r.started_at + std::chrono::seconds(5);
-  r.ended_at = r.started_at + std::chrono::seconds(130);
-  r.ring_s = 5;
-  r.talk_s = answered ? 124.6 : 0.0;
-  r.disposition = disposition;
-  return r;
+  return customer_call(direction, disposition, std::move(agent),
+                       *core::parse_rfc3339("2026-11-28T23:59:58.500Z"), 124.6);
 }
 
 struct Expected {
@@ -342,8 +368,7 @@ TEST(SalesforceLogCall, EveryDispositionAndDirection) {
   const SalesforceAdapter adapter(options());
   for (const Expected& e : kTable) {
     for (const bool mapped : {true, false}) {
-      SCOPED_TRACE(std::string(core::to_string(e.disposition)) + " " +
-                   std::string(core::to_string(e.direction)) + (mapped ? " mapped" : " unmapped"));
+      SCOPED_TRACE(case_name(e.disposition, e.direction, mapped));
       const auto r = record(e.direction, e.disposition, mapped ? "1001" : "1099");
       const auto req = adapter.log_call(r, std::nullopt);
       ASSERT_TRUE(req);
@@ -429,43 +454,22 @@ TEST(SalesforceLogCall, DurationIsWholeSecondsOfTalk) {
 TEST(SalesforceLogCall, InternalCallsConsultationLegsAndLiveCallsAreNotLogged) {
   const SalesforceAdapter adapter(options());
   EXPECT_TRUE(adapter.logs_calls());
-  auto internal = record(core::Direction::Inbound, core::Disposition::Answered, "1001");
-  internal.direction = core::Direction::Internal;
-  EXPECT_FALSE(adapter.log_call(internal, std::nullopt));
-  auto consultation = record(core::Direction::Inbound, core::Disposition::Answered, "1001");
-  consultation.parent_call_id = "c-41";
-  EXPECT_FALSE(adapter.log_call(consultation, std::nullopt));
-  auto live = record(core::Direction::Inbound, core::Disposition::Answered, "1001");
-  live.disposition.reset();
-  EXPECT_FALSE(adapter.log_call(live, std::nullopt));
-  EXPECT_TRUE(adapter.log_step(live, {}, 1).is(Step::Kind::Fail));
+  const auto calls = not_logged_calls();
+  for (const NotLogged& n : calls) EXPECT_FALSE(adapter.log_call(n.record, std::nullopt)) << n.what;
+  EXPECT_TRUE(adapter.log_step(calls[0].record, {}, 1).is(Step::Kind::Fail));  // live
 }
 
 TEST(SalesforceLogCall, EveryGoldenCustomerRecordGivesATask) {
   const SalesforceAdapter adapter(options());
-  int logged = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(CTI_GOLDEN)) {
-    if (entry.path().extension() != ".json") continue;
-    std::ifstream in(entry.path());
-    const json golden = json::parse(in);
-    for (const json& j : golden.value("records", json::array())) {
-      SCOPED_TRACE(entry.path().filename().string() + " " + j.value("call_id", ""));
-      const auto r = record_of(j);
-      const bool customer = r.direction != core::Direction::Internal && r.parent_call_id.empty();
-      const auto req = adapter.log_call(r, std::nullopt);
-      if (!customer || !r.disposition) {
-        EXPECT_FALSE(req);
-        continue;
-      }
-      ASSERT_TRUE(req);
-      const json t = json::parse(req->body);
-      EXPECT_EQ(t["CallObject"], r.call_id);
-      EXPECT_EQ(t["CallDurationInSeconds"], std::llround(r.talk_s));
-      EXPECT_EQ(t["ActivityDate"], j["started_at"].get<std::string>().substr(0, 10));
-      EXPECT_EQ(t["CallType"], r.direction == core::Direction::Outbound ? "Outbound" : "Inbound");
-      ++logged;
-    }
-  }
+  const int logged =
+      for_each_golden_call_log(adapter, [](const GoldenRecord& g, const core::HttpRequest& req) {
+        const core::CallRecord& r = g.record;
+        const json t = json::parse(req.body);
+        EXPECT_EQ(t["CallObject"], r.call_id);
+        EXPECT_EQ(t["CallDurationInSeconds"], std::llround(r.talk_s));
+        EXPECT_EQ(t["ActivityDate"], g.json["started_at"].get<std::string>().substr(0, 10));
+        EXPECT_EQ(t["CallType"], r.direction == core::Direction::Outbound ? "Outbound" : "Inbound");
+      });
   EXPECT_GE(logged, 10);
 }
 
@@ -501,23 +505,17 @@ TEST(SalesforceAnswers, RetryableFailAndSalesforcesOwnCodes) {
   for (const Case& c : cases) {
     SCOPED_TRACE(std::to_string(c.response.status) + " " + c.response.body);
     // In the lookup...
+    const std::chrono::seconds after(c.after);
     const std::vector<Exchange> lookup{{*adapter.lookup(number), c.response}};
-    Step s = adapter.lookup_step(number, lookup);
-    EXPECT_EQ(s.kind, c.kind);
-    EXPECT_EQ(s.retry_after.count(), c.after);
+    expect_end(adapter.lookup_step(number, lookup), c.kind, after, "lookup: ", kToken);
     // ...in the Task's answer...
     std::vector<Exchange> chain{{*adapter.lookup(number), answer(200, R"({"searchRecords":[]})")},
                                 {*adapter.log_call(r, std::nullopt), c.response}};
-    s = adapter.log_step(r, chain, 1);
-    EXPECT_EQ(s.kind, c.kind);
-    EXPECT_EQ(s.retry_after.count(), c.after);
-    EXPECT_NE(s.reason.find("call log"), std::string::npos) << s.reason;
+    expect_end(adapter.log_step(r, chain, 1), c.kind, after, "call log: ", kToken);
     // ...and in the search for an already logged call.
     const std::vector<Exchange> search{{adapter.find_logged_call(r.call_id), c.response}};
-    s = adapter.log_step(r, search, 3);
-    EXPECT_EQ(s.kind, c.kind);
-    EXPECT_EQ(s.retry_after.count(), c.after);
-    EXPECT_EQ(s.reason.find(kToken), std::string::npos);
+    expect_end(adapter.log_step(r, search, 3), c.kind, after,
+               "search for an already logged call: ", kToken);
   }
 }
 
@@ -572,14 +570,7 @@ TEST(SalesforceLookup, NationalFormKeepsTheTrunkPrefixAndVersionIsConfigurable) 
 }
 
 TEST(SalesforceLookup, NothingToSearchForExtensionsAndWithheld) {
-  const SalesforceAdapter adapter(options());
-  for (const char* raw : {"1001", "anonymous", ""}) {
-    const auto number = core::PhoneNumber::parse(raw, "ES");
-    EXPECT_FALSE(adapter.lookup(number)) << raw;
-    const Step s = adapter.lookup_step(number, {});
-    EXPECT_TRUE(s.is(Step::Kind::Done)) << raw;
-    EXPECT_FALSE(s.contact);
-  }
+  expect_no_lookup(SalesforceAdapter(options()));
 }
 
 TEST(SalesforceQuery, EscapesAndEncodes) {
@@ -592,8 +583,6 @@ TEST(SalesforceQuery, EscapesAndEncodes) {
 }
 
 // --- parse_lookup
-
-core::HttpResponse ok(std::string body) { return {200, {}, std::move(body)}; }
 
 TEST(SalesforceParseLookup, Non200AndGarbageAreNoContact) {
   const SalesforceAdapter adapter(options());
@@ -633,6 +622,100 @@ TEST(SalesforceParseLookup, AppUrlOverridesTheRecordPageHost) {
       ok(R"({"searchRecords":[{"attributes":{"type":"Contact"},"Id":"003A","Name":"A"}]})"));
   ASSERT_TRUE(c);
   EXPECT_EQ(c->url, "https://acme.lightning.force.com/lightning/r/Contact/003A/view");
+}
+
+// --- unknown caller: create a lead (or a contact)
+
+const core::PhoneNumber kUnknown = core::PhoneNumber::parse("+34912345678", "ES");
+
+TEST(SalesforceCreateContact, OnlyWhenEnabled) {
+  expect_creates_only_when_enabled(SalesforceAdapter(options()),
+                                   SalesforceAdapter(creating("lead")));
+}
+
+TEST(SalesforceCreateContact, ALeadByDefaultWithTheNumberAsNameAndNoCompany) {
+  auto o = options();
+  o.create_unknown_contacts = true;  // create_as left at its default
+  const auto req = SalesforceAdapter(o).create_contact(kUnknown);
+  ASSERT_TRUE(req);
+  expect_json_post(*req, kInstance + "/services/data/v61.0/sobjects/Lead",
+                   {"Authorization", "Bearer " + kToken}, "sf:contact:+34912345678");
+  EXPECT_EQ(
+      json::parse(req->body),
+      json::parse(
+          R"({"LastName":"+34912345678","Company":"[not provided]","Phone":"+34912345678"})"));
+}
+
+TEST(SalesforceCreateContact, AContactHasNoCompany) {
+  const auto req = SalesforceAdapter(creating("contact")).create_contact(kUnknown);
+  ASSERT_TRUE(req);
+  EXPECT_EQ(req->url, kInstance + "/services/data/v61.0/sobjects/Contact");
+  EXPECT_EQ(json::parse(req->body),
+            json::parse(R"({"LastName":"+34912345678","Phone":"+34912345678"})"));
+}
+
+TEST(SalesforceCreateContact, NothingToCreateForExtensionsAndWithheld) {
+  expect_no_create(SalesforceAdapter(creating("lead")));
+}
+
+TEST(SalesforceParseCreated, OnlyASuccessWithAnId) {
+  const SalesforceAdapter adapter(creating("lead"));
+  const auto c = adapter.parse_created(ok(R"({"id":"00QA","success":true,"errors":[]})"));
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->crm, "sf");
+  EXPECT_EQ(c->id, "00QA");
+  EXPECT_EQ(c->kind, "lead");
+  EXPECT_EQ(c->url, kInstance + "/lightning/r/Lead/00QA/view");
+  for (const char* body :
+       {R"({"id":"00QA","success":false,"errors":[]})", R"({"id":"00QA"})",
+        R"({"success":true,"errors":[]})", R"({"id":7,"success":true})",
+        R"({"id":"00QA","success":"true"})", R"([{"errorCode":"X","message":"y"}])", "nope"}) {
+    EXPECT_FALSE(adapter.parse_created(ok(body))) << body;
+  }
+}
+
+TEST(SalesforceCreateStep, RefusalsAndRetries) {
+  const SalesforceAdapter adapter(creating("lead"));
+  const core::HttpRequest sent = *adapter.create_contact(kUnknown);
+  const EndCase cases[] = {
+      {answer(400, R"([{"message":"Required fields are missing: [Company]",
+           "errorCode":"REQUIRED_FIELD_MISSING","fields":["Company"]}])"),
+       Step::Kind::Fail, 0,
+       "create lead: Salesforce refused it: REQUIRED_FIELD_MISSING: Required fields are missing: "
+       "[Company]"},
+      // A save result that says no, whatever the status.
+      {answer(201, R"({"id":"","success":false,"errors":[{"statusCode":"DUPLICATES_DETECTED",
+           "message":"Use one of these records?","fields":[]}]})"),
+       Step::Kind::Fail, 0,
+       "create lead: Salesforce refused it: DUPLICATES_DETECTED: Use one of these records?"},
+      {answer(201, R"({"success":true,"errors":[]})"), Step::Kind::Fail, 0,
+       "create lead: the answer names no id"},
+      {answer(404, "<html>"), Step::Kind::Fail, 0, "create lead: HTTP 404: <html>"},
+      {answer(429, "", {{"Retry-After", "7"}}), Step::Kind::Retry, 7, "create lead: HTTP 429"},
+      {answer(503, R"([{"message":"down","errorCode":"SERVER_UNAVAILABLE"}])"), Step::Kind::Retry,
+       0, "create lead: HTTP 503"},
+      {answer(403, R"([{"message":"x","errorCode":"REQUEST_LIMIT_EXCEEDED"}])"), Step::Kind::Retry,
+       60, "create lead: Salesforce API request limit exceeded"},
+      {answer(401,
+              R"([{"message":"Session expired or invalid","errorCode":"INVALID_SESSION_ID"}])"),
+       Step::Kind::Retry, 0, "create lead: Salesforce rejected the access token"},
+  };
+  expect_ends(
+      sent, cases, [&](auto so_far) { return adapter.create_step(kUnknown, so_far); }, kToken);
+}
+
+TEST(SalesforceAnswers, ErrorTextReadsErrorArraysAndSaveResults) {
+  EXPECT_EQ(salesforce::error_text(answer(
+                400, R"([{"message":"a","errorCode":"A"},{"message":"b","errorCode":"B"}])")),
+            "A: a; B: b");
+  EXPECT_EQ(salesforce::error_text(
+                answer(201, R"({"success":false,"errors":[{"statusCode":"S","message":"m"}]})")),
+            "S: m");
+  EXPECT_EQ(salesforce::error_text(answer(400, R"([{"message":"only a message"}])")),
+            "only a message");
+  EXPECT_EQ(salesforce::error_text(answer(400, "not json")), "");
+  EXPECT_EQ(salesforce::error_text(answer(201, R"({"id":"1","success":true})")), "");
+  EXPECT_EQ(salesforce::error_text(answer(400, R"([{"errorCode":7}])")), "");
 }
 
 }  // namespace

@@ -8,11 +8,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "adapter_test_support.h"
+
 namespace cti::adapters {
 namespace {
 
 using nlohmann::json;
 using tmpl::Text;
+using namespace testing;
 
 tmpl::BodyTemplate body(const json& j) {
   tmpl::BodyTemplate b;
@@ -83,23 +86,10 @@ TemplateOptions options() {
   return o;
 }
 
-core::CallRecord record(core::Disposition d = core::Disposition::Answered) {
-  core::CallRecord r;
-  r.call_id = "c-42";
-  r.direction = core::Direction::Inbound;
-  r.from = "+34912345678";
-  r.to = "+34930000000";
-  r.agent = "1001";
-  r.started_at = core::from_unix_micros(1795878809'778000);
-  r.ended_at = r.started_at + std::chrono::seconds(130);
-  r.talk_s = 125;
-  r.disposition = d;
-  return r;
-}
-
-core::HttpResponse answer(int status, std::string body = {},
-                          std::vector<std::pair<std::string, std::string>> headers = {}) {
-  return {status, std::move(headers), std::move(body)};
+// Agent 1001 answered +34912345678 at 2026-11-28T15:13:29.778Z.
+core::CallRecord record() {
+  return customer_call(core::Direction::Inbound, core::Disposition::Answered, "1001",
+                       core::from_unix_micros(1795878809'778000));
 }
 
 // Runs log_step with canned answers, one per Send, and returns the requests

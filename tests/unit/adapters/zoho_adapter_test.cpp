@@ -8,20 +8,19 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
 
+#include "adapter_test_support.h"
 #include "connector/core/time.h"
-#include "connector/json/call_json.h"
 #include "openapi_check.h"
 
 namespace cti::adapters {
 namespace {
 
 using nlohmann::json;
+using namespace testing;
 
 ZohoOptions options() {
   ZohoOptions o;
@@ -29,44 +28,6 @@ ZohoOptions options() {
   o.token = "1000.zoho-secret";
   o.users = {{"1001", "5725767000000411001"}, {"ana", "5725767000000411002"}};
   return o;
-}
-
-core::CallRecord record(core::Direction direction, core::Disposition disposition,
-                        std::string agent) {
-  core::CallRecord r;
-  r.call_id = "c-42";
-  r.direction = direction;
-  const bool in = direction != core::Direction::Outbound;
-  r.from = in ? "+34912345678" : "1001";
-  if (!in) r.caller_id_presented = "+34930000000";
-  r.to = in ? "+34930000000" : "+34912345678";
-  r.agent = std::move(agent);
-  r.started_at = core::from_unix_micros(1795879455'442000);  // 2026-11-28T15:24:15.442Z
-  const bool answered =
-      disposition == core::Disposition::Answered || disposition == core::Disposition::Voicemail;
-  if (answered) r.answered_at = r.started_at + std::chrono::seconds(5);
-  r.ended_at = r.started_at + std::chrono::seconds(130);
-  r.ring_s = 5;
-  r.talk_s = answered ? 125.0 : 0.0;
-  r.disposition = disposition;
-  return r;
-}
-
-std::string header(const core::HttpRequest& req, const std::string& name) {
-  for (const auto& [k, v] : req.headers)
-    if (k == name) return v;
-  return {};
-}
-
-std::string path_of(const std::string& url) { return url.substr(0, url.find('?')); }
-
-core::HttpResponse answer(int status, std::string body,
-                          std::vector<std::pair<std::string, std::string>> headers = {}) {
-  core::HttpResponse r;
-  r.status = status;
-  r.body = std::move(body);
-  r.headers = std::move(headers);
-  return r;
 }
 
 // The search parameters of zoho/crm-oas v8 module_search.json (per_page
@@ -143,9 +104,8 @@ TEST(ZohoLogCall, EveryDispositionAndDirection) {
   const ZohoAdapter adapter(options());
   for (const Expected& e : kTable) {
     for (const bool mapped : {true, false}) {
-      SCOPED_TRACE(std::string(core::to_string(e.disposition)) + " " +
-                   std::string(core::to_string(e.direction)) + (mapped ? " mapped" : " unmapped"));
-      const auto r = record(e.direction, e.disposition, mapped ? "1001" : "1099");
+      SCOPED_TRACE(case_name(e.disposition, e.direction, mapped));
+      const auto r = customer_call(e.direction, e.disposition, mapped ? "1001" : "1099");
       const auto req = adapter.log_call(r, std::nullopt);
       ASSERT_TRUE(req);
       EXPECT_EQ(req->method, "POST");
@@ -194,7 +154,7 @@ TEST(ZohoLogCall, DurationIsMinutesAndSeconds) {
 
 TEST(ZohoLogCall, ContactIsWhoIdLeadIsWhatIdWithModule) {
   const ZohoAdapter adapter(options());
-  const auto r = record(core::Direction::Inbound, core::Disposition::Answered, "ana");
+  const auto r = customer_call(core::Direction::Inbound, core::Disposition::Answered, "ana");
   Contact c;
   c.crm = "zc";
   c.id = "5725767000000222001";
@@ -223,56 +183,33 @@ TEST(ZohoLogCall, CallResultAndCallIdFieldWhenConfigured) {
   o.call_id_field = "CTI_Call_ID";
   o.base_url = "https://www.zohoapis.eu/";
   const ZohoAdapter adapter(o);
-  auto req = adapter.log_call(record(core::Direction::Outbound, core::Disposition::Busy, ""),
+  auto req = adapter.log_call(customer_call(core::Direction::Outbound, core::Disposition::Busy, ""),
                               std::nullopt);
   EXPECT_EQ(req->url, "https://www.zohoapis.eu/crm/v8/Calls");
   json call = json::parse(req->body)["data"][0];
   EXPECT_EQ(call["Call_Result"], "No response/Busy");
   EXPECT_EQ(call["CTI_Call_ID"], "c-42");
-  call =
-      json::parse(adapter
-                      .log_call(record(core::Direction::Outbound, core::Disposition::Answered, ""),
-                                std::nullopt)
-                      ->body)["data"][0];
+  call = json::parse(
+      adapter
+          .log_call(customer_call(core::Direction::Outbound, core::Disposition::Answered, ""),
+                    std::nullopt)
+          ->body)["data"][0];
   EXPECT_FALSE(call.contains("Call_Result"));
 }
 
 TEST(ZohoLogCall, LiveInternalAndConsultationCallsAreNotLogged) {
   const ZohoAdapter adapter(options());
   EXPECT_TRUE(adapter.logs_calls());
-  auto live = record(core::Direction::Inbound, core::Disposition::Answered, "1001");
-  live.disposition.reset();
-  EXPECT_FALSE(adapter.log_call(live, std::nullopt));
-  auto internal = record(core::Direction::Inbound, core::Disposition::Answered, "1001");
-  internal.direction = core::Direction::Internal;
-  EXPECT_FALSE(adapter.log_call(internal, std::nullopt));
-  auto consultation = record(core::Direction::Inbound, core::Disposition::Answered, "1001");
-  consultation.parent_call_id = "c-41";
-  EXPECT_FALSE(adapter.log_call(consultation, std::nullopt));
+  for (const NotLogged& n : not_logged_calls())
+    EXPECT_FALSE(adapter.log_call(n.record, std::nullopt)) << n.what;
 }
 
 TEST(ZohoLogCall, EveryGoldenCustomerRecordGivesAValidCall) {
   const ZohoAdapter adapter(options());
-  int logged = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(CTI_GOLDEN)) {
-    if (entry.path().extension() != ".json") continue;
-    std::ifstream in(entry.path());
-    const json golden = json::parse(in);
-    for (const json& j : golden.value("records", json::array())) {
-      SCOPED_TRACE(entry.path().filename().string() + " " + j.value("call_id", ""));
-      const auto r = cti::json::record_from_json(j);
-      ASSERT_TRUE(r);
-      const auto req = adapter.log_call(*r, std::nullopt);
-      if (r->direction == core::Direction::Internal || !r->parent_call_id.empty() ||
-          !r->disposition) {
-        EXPECT_FALSE(req);
-        continue;
-      }
-      ASSERT_TRUE(req);
-      EXPECT_EQ(check_call(json::parse(req->body)), std::vector<std::string>{});
-      ++logged;
-    }
-  }
+  const int logged =
+      for_each_golden_call_log(adapter, [](const GoldenRecord&, const core::HttpRequest& req) {
+        EXPECT_EQ(check_call(json::parse(req.body)), std::vector<std::string>{});
+      });
   EXPECT_GE(logged, 10);
 }
 
@@ -376,39 +313,162 @@ TEST(ZohoLookup, EmptyDataIsNoMatchToo) {
 
 TEST(ZohoLookup, NonSuccessAnswers) {
   const ZohoAdapter adapter(options());
-  const core::HttpRequest first = adapter.lookup_step(kCaller, {}).request;
-  struct Case {
-    core::HttpResponse response;
-    Step::Kind kind;
-    std::chrono::seconds after;
-  };
-  const Case cases[] = {
-      {answer(429, "", {{"Retry-After", "30"}}), Step::Kind::Retry, std::chrono::seconds(30)},
+  const char* search = "Contacts search: HTTP ";
+  const EndCase cases[] = {
+      {answer(429, "", {{"Retry-After", "30"}}), Step::Kind::Retry, 30, search},
       // Not read as a delay (an epoch value would otherwise mean an hour's wait).
-      {answer(429, "", {{"X-RATELIMIT-RESET", "1795879515000"}}), Step::Kind::Retry,
-       std::chrono::seconds(0)},
-      {answer(500, ""), Step::Kind::Retry, std::chrono::seconds(0)},
-      {answer(401, R"({"code":"INVALID_TOKEN"})"), Step::Kind::Fail, {}},
-      {answer(400, R"({"code":"INVALID_QUERY"})"), Step::Kind::Fail, {}},
+      {answer(429, "", {{"X-RATELIMIT-RESET", "1795879515000"}}), Step::Kind::Retry, 0, search},
+      {answer(500, ""), Step::Kind::Retry, 0, search},
+      {answer(401, R"({"code":"INVALID_TOKEN"})"), Step::Kind::Fail, 0, search},
+      {answer(400, R"({"code":"INVALID_QUERY"})"), Step::Kind::Fail, 0, search},
   };
-  for (const Case& c : cases) {
-    SCOPED_TRACE(c.response.status);
-    const std::vector<Exchange> done{{first, c.response}};
-    const Step s = adapter.lookup_step(kCaller, done);
-    EXPECT_EQ(s.kind, c.kind);
-    EXPECT_EQ(s.retry_after, c.after);
-    EXPECT_NE(s.reason.find("Contacts search"), std::string::npos) << s.reason;
-    EXPECT_EQ(s.reason.find("zoho-secret"), std::string::npos);
-  }
+  expect_ends(
+      adapter.lookup_step(kCaller, {}).request, cases,
+      [&](auto so_far) { return adapter.lookup_step(kCaller, so_far); }, "zoho-secret");
 }
 
 TEST(ZohoLookup, NothingToSearchForExtensionsAndWithheld) {
-  const ZohoAdapter adapter(options());
-  for (const char* raw : {"1001", "anonymous", ""}) {
-    const Step s = adapter.lookup_step(core::PhoneNumber::parse(raw, "ES"), {});
-    EXPECT_TRUE(s.is(Step::Kind::Done)) << raw;
-    EXPECT_FALSE(s.contact);
+  expect_no_lookup(ZohoAdapter(options()));
+}
+
+// --- unknown caller: create a lead (or a contact)
+
+ZohoOptions creating(const char* as = "lead") {
+  auto o = options();
+  o.create_unknown_contacts = true;
+  o.create_as = as;
+  o.app_url = "https://crm.zoho.eu/crm/org20071234";
+  return o;
+}
+
+// record.json's request schema of POST /crm/v8/{module} (Body_Wrapper, its
+// items resolved to Record) from the Prism copy of Zoho's description.
+const json& create_operation() {
+  static const json op = [] {
+    const json spec = fixture_json("crm/zoho/prism/record.json");
+    const json& post = spec.at("paths").at("/crm/v8/{module_api_name}").at("post");
+    EXPECT_EQ(post.at("requestBody").at("content").at("application/json").at("schema").at("$ref"),
+              "#/components/schemas/Body_Wrapper");
+    json body = spec.at("components").at("schemas").at("Body_Wrapper");
+    body["properties"]["data"]["items"] = spec.at("components").at("schemas").at("Record");
+    return json{{"requestBody", {{"content", {{"application/json", {{"schema", body}}}}}}}};
+  }();
+  return op;
+}
+
+const std::string kLeadAdded = R"({"data":[{"code":"SUCCESS","details":{
+    "Modified_Time":"2026-11-28T16:24:15+01:00","Modified_By":{"name":"API","id":"1"},
+    "Created_Time":"2026-11-28T16:24:15+01:00","id":"5725767000000649013",
+    "Created_By":{"name":"API","id":"1"}},"message":"record added","status":"success"}]})";
+const std::string kDuplicate = R"({"data":[{"code":"DUPLICATE_DATA","details":{
+    "api_name":"Phone","json_path":"$.data[0].Phone","duplicate_record":{
+    "id":"5725767000000649001","module":{"api_name":"Leads","id":"2"}}},
+    "message":"duplicate data","status":"error"}]})";
+
+TEST(ZohoCreateContact, OnlyWhenEnabled) {
+  expect_creates_only_when_enabled(ZohoAdapter(options()), ZohoAdapter(creating()));
+}
+
+TEST(ZohoCreateContact, PostsALeadByDefaultNamedByTheNumber) {
+  const ZohoAdapter adapter(creating());
+  const auto req = adapter.create_contact(kCaller);
+  ASSERT_TRUE(req);
+  expect_json_post(*req, "https://www.zohoapis.com/crm/v8/Leads",
+                   {"Authorization", "Zoho-oauthtoken 1000.zoho-secret"},
+                   "zc:contact:+34912345678");
+  const json body = json::parse(req->body);
+  EXPECT_EQ(body, json::parse(R"({"data":[{"Last_Name":"+34912345678","Phone":"+34912345678"}]})"));
+  EXPECT_EQ(openapi::check_body(create_operation(), body), std::vector<std::string>{});
+}
+
+TEST(ZohoCreateContact, CreateAsContactPostsToContacts) {
+  const ZohoAdapter adapter(creating("contact"));
+  const auto req = adapter.create_contact(kCaller);
+  ASSERT_TRUE(req);
+  EXPECT_EQ(req->url, "https://www.zohoapis.com/crm/v8/Contacts");
+  EXPECT_EQ(json::parse(req->body),
+            json::parse(R"({"data":[{"Last_Name":"+34912345678","Phone":"+34912345678"}]})"));
+}
+
+TEST(ZohoCreateContact, NothingToCreateForExtensionsAndWithheld) {
+  expect_no_create(ZohoAdapter(creating()));
+}
+
+TEST(ZohoParseCreated, TheNewRecordWithItsKindAndLinkOrNothing) {
+  const auto lead = ZohoAdapter(creating()).parse_created(answer(201, kLeadAdded));
+  ASSERT_TRUE(lead);
+  EXPECT_EQ(lead->crm, "zc");
+  EXPECT_EQ(lead->id, "5725767000000649013");
+  EXPECT_EQ(lead->kind, "lead");
+  EXPECT_EQ(lead->url, "https://crm.zoho.eu/crm/org20071234/tab/Leads/5725767000000649013");
+  EXPECT_EQ(lead->matches, 1);
+  const auto contact = ZohoAdapter(creating("contact")).parse_created(answer(201, kLeadAdded));
+  ASSERT_TRUE(contact);
+  EXPECT_EQ(contact->kind, "contact");
+  EXPECT_EQ(contact->url, "https://crm.zoho.eu/crm/org20071234/tab/Contacts/5725767000000649013");
+  auto no_link = creating();
+  no_link.app_url.clear();
+  EXPECT_EQ(ZohoAdapter(no_link).parse_created(answer(201, kLeadAdded))->url, "");
+
+  const ZohoAdapter adapter(creating());
+  for (const std::string& body : {kDuplicate, std::string(R"({"data":[]})"),
+                                  std::string(R"({"data":[{"status":"success","details":{}}]})"),
+                                  std::string(R"({"data":[{"status":"success"}]})"),
+                                  std::string(R"({"details":{"id":"1"}})"), std::string("nope")}) {
+    EXPECT_FALSE(adapter.parse_created(answer(201, body))) << body;
   }
+}
+
+TEST(ZohoCreateStep, SendsThenIsDoneWithTheNewLead) {
+  const ZohoAdapter adapter(creating());
+  std::vector<Exchange> done;
+  Step s = adapter.create_step(kCaller, done);
+  ASSERT_TRUE(s.is(Step::Kind::Send));
+  EXPECT_EQ(s.request.url, "https://www.zohoapis.com/crm/v8/Leads");
+  EXPECT_EQ(s.request.idempotency_key, "zc:contact:+34912345678");
+  done.push_back({s.request, answer(201, kLeadAdded)});
+  s = adapter.create_step(kCaller, done);
+  ASSERT_TRUE(s.is(Step::Kind::Done));
+  ASSERT_TRUE(s.contact);
+  EXPECT_EQ(s.contact->id, "5725767000000649013");
+  EXPECT_EQ(s.contact->name, "+34912345678");  // what we sent as Last_Name
+  EXPECT_EQ(s.contact->kind, "lead");
+}
+
+TEST(ZohoCreateStep, RefusalsAndRetries) {
+  const ZohoAdapter adapter(creating());
+  const core::HttpRequest sent = *adapter.create_contact(kCaller);
+  const EndCase cases[] = {
+      // Zoho's refusal inside a 2xx, and the same body with a 400.
+      {answer(202, kDuplicate), Step::Kind::Fail, 0,
+       "create lead: Zoho refused it: DUPLICATE_DATA: duplicate data (Phone)"},
+      {answer(400, kDuplicate), Step::Kind::Fail, 0,
+       "create lead: Zoho refused it: DUPLICATE_DATA: duplicate data (Phone)"},
+      {answer(201, R"({"data":[{"code":"MANDATORY_NOT_FOUND","details":{"api_name":"Last_Name"},
+           "message":"required field not found","status":"error"}]})"),
+       Step::Kind::Fail, 0,
+       "create lead: Zoho refused it: MANDATORY_NOT_FOUND: required field not found (Last_Name)"},
+      {answer(401, R"({"code":"INVALID_TOKEN","message":"invalid oauth token","status":"error"})"),
+       Step::Kind::Fail, 0, "create lead: HTTP 401"},
+      {answer(201, R"({"data":[{"status":"success","details":{}}]})"), Step::Kind::Fail, 0,
+       "create lead: the answer names no id"},
+      {answer(429, "", {{"Retry-After", "30"}}), Step::Kind::Retry, 30, "create lead: HTTP 429"},
+      {answer(429, "", {{"X-RATELIMIT-RESET", "1795879515000"}}), Step::Kind::Retry, 0,
+       "create lead: HTTP 429"},
+      {answer(500, ""), Step::Kind::Retry, 0, "create lead: HTTP 500"},
+  };
+  expect_ends(
+      sent, cases, [&](auto so_far) { return adapter.create_step(kCaller, so_far); },
+      "zoho-secret");
+  // A contact is named so in the reason.
+  const ZohoAdapter contacts(creating("contact"));
+  const std::vector<Exchange> done{{*contacts.create_contact(kCaller), answer(202, kDuplicate)}};
+  EXPECT_TRUE(contacts.create_step(kCaller, done).reason.starts_with("create contact: "));
+}
+
+TEST(ZohoCreateContact, CheckerBitesOnAWrongShape) {
+  EXPECT_FALSE(openapi::check_body(create_operation(), json::parse(R"({"data":{"Last_Name":"x"}})"))
+                   .empty());
 }
 
 TEST(ZohoDataCentre, EveryDocumentedDataCentreHasItsApiDomain) {
@@ -433,7 +493,7 @@ const char* kInserted =
 
 TEST(ZohoLogStep, LooksUpThenLogsWithTheContactThenIsDone) {
   const ZohoAdapter adapter(options());
-  const auto r = record(core::Direction::Inbound, core::Disposition::Answered, "1001");
+  const auto r = customer_call(core::Direction::Inbound, core::Disposition::Answered, "1001");
   std::vector<Exchange> done;
   Step s = adapter.log_step(r, done, 1);
   ASSERT_TRUE(s.is(Step::Kind::Send));
@@ -452,7 +512,7 @@ TEST(ZohoLogStep, LooksUpThenLogsWithTheContactThenIsDone) {
 
 TEST(ZohoLogStep, LeadFoundAfterContactsIsLinkedAsALead) {
   const ZohoAdapter adapter(options());
-  const auto r = record(core::Direction::Outbound, core::Disposition::Answered, "ana");
+  const auto r = customer_call(core::Direction::Outbound, core::Disposition::Answered, "ana");
   std::vector<Exchange> done;
   Step s = adapter.log_step(r, done, 1);
   done.push_back({s.request, answer(204, "")});
@@ -467,7 +527,7 @@ TEST(ZohoLogStep, LeadFoundAfterContactsIsLinkedAsALead) {
 
 TEST(ZohoLogStep, CallLogAnswers) {
   const ZohoAdapter adapter(options());
-  const auto r = record(core::Direction::Inbound, core::Disposition::Missed, "");
+  const auto r = customer_call(core::Direction::Inbound, core::Disposition::Missed, "");
   std::vector<Exchange> done;
   Step s = adapter.log_step(r, done, 1);
   done.push_back({s.request, answer(204, "")});
@@ -500,7 +560,7 @@ TEST(ZohoLogStep, CallLogAnswers) {
 
 TEST(ZohoLogStep, RetrySearchesCallsByWordAndStopsWhenAlreadyLogged) {
   const ZohoAdapter adapter(options());
-  const auto r = record(core::Direction::Inbound, core::Disposition::Answered, "1001");
+  const auto r = customer_call(core::Direction::Inbound, core::Disposition::Answered, "1001");
   std::vector<Exchange> done;
   Step s = adapter.log_step(r, done, 2);
   ASSERT_TRUE(s.is(Step::Kind::Send));
@@ -536,7 +596,7 @@ TEST(ZohoLogStep, RetrySearchesTheCallIdFieldWhenConfigured) {
   auto o = options();
   o.call_id_field = "CTI_Call_ID";
   const ZohoAdapter adapter(o);
-  auto r = record(core::Direction::Inbound, core::Disposition::Answered, "1001");
+  auto r = customer_call(core::Direction::Inbound, core::Disposition::Answered, "1001");
   r.call_id = "main-1795879455.442(x)";
   std::vector<Exchange> done;
   Step s = adapter.log_step(r, done, 2);

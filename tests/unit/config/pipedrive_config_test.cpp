@@ -63,6 +63,25 @@ TEST(PipedriveConfig, ValidBlockBuildsTheAdapter) {
   EXPECT_EQ(json::parse(log->body)["user_id"], 777001);
 }
 
+TEST(PipedriveConfig, CreateUnknownContactsIsOffByDefaultAndReachesTheAdapter) {
+  const auto number = core::PhoneNumber::parse("+34912345678", "ES");
+  auto c = parse(with_pipedrive(pipedrive_block()), env_with_token());
+  ASSERT_TRUE(c) << c.error().to_string();
+  EXPECT_FALSE(c->crm_adapters[0].adapter->creates_contacts());
+  EXPECT_FALSE(c->crm_adapters[0].adapter->create_contact(number));
+
+  json block = pipedrive_block();
+  block["create_unknown_contacts"] = true;
+  c = parse(with_pipedrive(block), env_with_token());
+  ASSERT_TRUE(c) << c.error().to_string();
+  const auto& adapter = *c->crm_adapters[0].adapter;
+  EXPECT_TRUE(adapter.creates_contacts());
+  const auto req = adapter.create_contact(number);
+  ASSERT_TRUE(req);
+  EXPECT_EQ(req->url, "https://acme.pipedrive.com/api/v2/persons");
+  EXPECT_EQ(header(*req, "x-api-token"), "pd-Secret-token");
+}
+
 struct Case {
   const char* name;
   void (*mutate)(json&);
@@ -92,6 +111,10 @@ TEST(PipedriveConfig, MistakesAreReportedAtTheirPath) {
        "ISO 3166"},
       {"limit", [](json& b) { b["lookup_limit"] = 501; }, "$.crm[1].lookup_limit",
        "between 1 and 500"},
+      {"create not a bool", [](json& b) { b["create_unknown_contacts"] = "yes"; },
+       "$.crm[1].create_unknown_contacts", "expected true or false"},
+      {"no leads in pipedrive", [](json& b) { b["create_as"] = "lead"; }, "$.crm[1].create_as",
+       "unknown key"},
       {"typo", [](json& b) { b["api_token"] = "x"; }, "$.crm[1].api_token", "unknown key"},
   };
   for (const Case& c : cases) {

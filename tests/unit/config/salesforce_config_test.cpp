@@ -76,6 +76,30 @@ TEST(SalesforceConfig, ApiVersionAndRegionAreConfigurable) {
   EXPECT_TRUE(lookup_url(*c).starts_with("https://acme.my.salesforce.com/services/data/v63.0/"));
 }
 
+TEST(SalesforceConfig, CreateUnknownContactsIsOffByDefaultAndMakesLeadsUnlessToldContacts) {
+  const auto number = core::PhoneNumber::parse("+34912345678", "ES");
+  auto c = parse(with_salesforce(salesforce_block()), env_with_token());
+  ASSERT_TRUE(c) << c.error().to_string();
+  EXPECT_FALSE(c->crm_adapters[0].adapter->creates_contacts());
+  EXPECT_FALSE(c->crm_adapters[0].adapter->create_contact(number));
+
+  json block = salesforce_block();
+  block["create_unknown_contacts"] = true;
+  c = parse(with_salesforce(block), env_with_token());
+  ASSERT_TRUE(c) << c.error().to_string();
+  EXPECT_TRUE(c->crm_adapters[0].adapter->creates_contacts());
+  auto req = c->crm_adapters[0].adapter->create_contact(number);
+  ASSERT_TRUE(req);
+  EXPECT_EQ(req->url, "https://acme.my.salesforce.com/services/data/v61.0/sobjects/Lead");
+
+  block["create_as"] = "contact";
+  c = parse(with_salesforce(block), env_with_token());
+  ASSERT_TRUE(c) << c.error().to_string();
+  req = c->crm_adapters[0].adapter->create_contact(number);
+  ASSERT_TRUE(req);
+  EXPECT_EQ(req->url, "https://acme.my.salesforce.com/services/data/v61.0/sobjects/Contact");
+}
+
 struct Case {
   const char* name;
   void (*mutate)(json&);
@@ -102,6 +126,10 @@ TEST(SalesforceConfig, MistakesAreReportedAtTheirPath) {
        "$.crm[1].users.bob", "\"bob\" is not a configured agent id or extension"},
       {"bad region", [](json& b) { b["default_region"] = "Spain"; }, "$.crm[1].default_region",
        "ISO 3166"},
+      {"create not a bool", [](json& b) { b["create_unknown_contacts"] = "true"; },
+       "$.crm[1].create_unknown_contacts", "expected true or false"},
+      {"object name instead of create_as", [](json& b) { b["create_as"] = "Lead"; },
+       "$.crm[1].create_as", "expected \"lead\" or \"contact\", got \"Lead\""},
       {"typo", [](json& b) { b["apiVersion"] = "61.0"; }, "$.crm[1].apiVersion", "unknown key"},
   };
   for (const Case& c : cases) {

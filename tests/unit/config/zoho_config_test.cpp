@@ -88,6 +88,33 @@ TEST(ZohoConfig, CallResultsAndCallIdFieldReachTheCall) {
   EXPECT_EQ(call["Owner"]["id"], "5725767000000411001");
 }
 
+TEST(ZohoConfig, CreateUnknownContactsIsOffByDefaultAndMakesLeadsUnlessToldContacts) {
+  const auto number = core::PhoneNumber::parse("+34912345678", "ES");
+  auto c = parse(with_zoho(zoho_block()), env_with_token());
+  ASSERT_TRUE(c) << c.error().to_string();
+  EXPECT_FALSE(c->crm_adapters[0].adapter->creates_contacts());
+  EXPECT_FALSE(c->crm_adapters[0].adapter->create_contact(number));
+
+  json block = zoho_block();
+  block["create_unknown_contacts"] = true;
+  c = parse(with_zoho(block), env_with_token());
+  ASSERT_TRUE(c) << c.error().to_string();
+  EXPECT_TRUE(c->crm_adapters[0].adapter->creates_contacts());
+  auto req = c->crm_adapters[0].adapter->create_contact(number);
+  ASSERT_TRUE(req);
+  EXPECT_EQ(req->url, "https://www.zohoapis.com/crm/v8/Leads");
+
+  for (const char* as : {"contact", "lead"}) {
+    block["create_as"] = as;
+    c = parse(with_zoho(block), env_with_token());
+    ASSERT_TRUE(c) << c.error().to_string();
+    req = c->crm_adapters[0].adapter->create_contact(number);
+    ASSERT_TRUE(req);
+    EXPECT_EQ(req->url, std::string("https://www.zohoapis.com/crm/v8/") +
+                            (std::string(as) == "lead" ? "Leads" : "Contacts"));
+  }
+}
+
 struct Case {
   const char* name;
   void (*mutate)(json&);
@@ -127,6 +154,12 @@ TEST(ZohoConfig, MistakesAreReportedAtTheirPath) {
        "expected an http:// or https:// URL"},
       {"limit", [](json& b) { b["lookup_limit"] = 201; }, "$.crm[1].lookup_limit",
        "between 1 and 200"},
+      {"create not a bool", [](json& b) { b["create_unknown_contacts"] = 1; },
+       "$.crm[1].create_unknown_contacts", "expected true or false"},
+      {"module name instead of create_as", [](json& b) { b["create_as"] = "Leads"; },
+       "$.crm[1].create_as", "expected \"lead\" or \"contact\", got \"Leads\""},
+      {"create_as not a string", [](json& b) { b["create_as"] = true; }, "$.crm[1].create_as",
+       "expected a string"},
       {"typo", [](json& b) { b["datacenter"] = "eu"; }, "$.crm[1].datacenter", "unknown key"},
   };
   for (const Case& c : cases) {
