@@ -12,7 +12,8 @@ namespace {
 
 const std::string kAnaToken = "ana-panel-token-0123456789";
 const std::string kBenToken = "ben-panel-token-0123456789";
-const std::string kQueueCall = "main-1795878837.0";  // tests/golden/d_queue_answered.json
+const std::string kQueueCall = "main-1795878837.0";    // tests/golden/d_queue_answered.json
+const std::string kInboundCall = "main-1795878809.0";  // tests/golden/a_inbound_answered.json
 
 // A CRM on loopback that answers like HubSpot's v3 API and records requests.
 class LocalHubspot {
@@ -154,6 +155,41 @@ TEST_F(ScreenPopE2e, QueueCallPopsTheContactAtBothAgentsClosesTheLoserAndLogsOnc
   // The token never reached the log.
   EXPECT_EQ(slurp(path("connector.err")).find("hs-private-app-token"), std::string::npos);
   EXPECT_EQ(slurp(path("connector.out")).find("hs-private-app-token"), std::string::npos);
+}
+
+// The direct inbound call (no queue): only 1001 rings, answers and talks.
+TEST_F(ScreenPopE2e, InboundCallPopsTheContactAtAnaOnlyAndLogsOneInboundActivityWithHerOwner) {
+  start_connector_without_pbx();
+  WsClient ana(api_port_, "/v1/ws", panel_protocols(kAnaToken));
+  WsClient ben(api_port_, "/v1/ws", panel_protocols(kBenToken));
+  ASSERT_TRUE(eventually([&] { return !ana.messages().empty() && !ben.messages().empty(); }));
+  start_pbx("a_inbound_answered");
+
+  ASSERT_TRUE(eventually([&] { return final_pop(ana, kInboundCall).has_value(); }))
+      << slurp(path("connector.err"));
+  const json pop = *final_pop(ana, kInboundCall);
+  EXPECT_EQ(pop["call"]["from"], "+34912345678");
+  EXPECT_EQ(pop["call"]["queue"], "");
+  EXPECT_EQ(pop["contact"]["id"], "501");
+  EXPECT_EQ(pop["contact"]["name"], "Lucía Fernández");
+  EXPECT_EQ(pop["contact"]["url"], "https://app.hubspot.com/contacts/4242/record/0-1/501");
+  ASSERT_TRUE(eventually([&] { return has_update(ana, kInboundCall, "call.ended"); }));
+  EXPECT_TRUE(has_update(ana, kInboundCall, "call.answered"));
+
+  // Delivered: every request of the log job has reached the CRM by now.
+  ASSERT_TRUE(eventually([&] { return delivered_log("hs", kInboundCall).has_value(); }))
+      << slurp(path("connector.err"));
+  ASSERT_EQ(crm_.requests("/crm/v3/objects/calls").size(), 1u);
+  const json call = crm_.requests("/crm/v3/objects/calls")[0].second;
+  EXPECT_EQ(call["properties"]["hs_call_direction"], "INBOUND");
+  EXPECT_EQ(call["properties"]["hs_call_status"], "COMPLETED");
+  EXPECT_EQ(call["properties"]["hubspot_owner_id"], "75001");
+  EXPECT_EQ(call["associations"][0]["to"]["id"], "501");
+  EXPECT_NE(
+      call["properties"]["hs_call_body"].get<std::string>().find("cti_call_id: " + kInboundCall),
+      std::string::npos);
+  // Ben's extension never rang: nothing about this call reached his panel.
+  for (const auto& m : ben.messages()) EXPECT_EQ(m.dump().find(kInboundCall), std::string::npos);
 }
 
 TEST_F(ScreenPopE2e, AReconnectingPanelResumesWithTheLivePopup) {
