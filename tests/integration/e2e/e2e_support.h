@@ -222,6 +222,17 @@ class E2e : public ::testing::Test {
       EXPECT_TRUE(keys.insert(d.key).second) << "duplicate " << d.key;
   }
 
+  // The call's log job at CRM `adapter` once it is delivered (then no
+  // request of it is still on its way to the CRM).
+  std::optional<json> delivered_log(const std::string& adapter, const std::string& call_id) const {
+    const auto r = api_get("/v1/deliveries?state=delivered&limit=1000");
+    if (!r || r->status != 200) return std::nullopt;
+    const json page = json::parse(r->body);  // named: a range-for would outlive a temporary
+    for (const auto& d : page["deliveries"])
+      if (d["adapter"] == adapter && d["call_id"] == call_id) return d;
+    return std::nullopt;
+  }
+
   httplib::Result api_post(const std::string& target, const json& body,
                            const std::string& token = kToken) const {
     httplib::Client c("127.0.0.1", api_port_);

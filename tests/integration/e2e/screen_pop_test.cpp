@@ -4,6 +4,7 @@
 // WebSocket clients. The pop-ups carry the CRM contact, the agent not chosen
 // gets "ringing stopped", and the CRM gets exactly one call activity.
 #include "integration/e2e/e2e_support.h"
+#include "integration/e2e/panel_messages.h"
 #include "integration/e2e/ws_client.h"
 
 namespace cti::e2e {
@@ -11,7 +12,8 @@ namespace {
 
 const std::string kAnaToken = "ana-panel-token-0123456789";
 const std::string kBenToken = "ben-panel-token-0123456789";
-const std::string kQueueCall = "main-1795878837.0";  // tests/golden/d_queue_answered.json
+const std::string kQueueCall = "main-1795878837.0";    // tests/golden/d_queue_answered.json
+const std::string kInboundCall = "main-1795878809.0";  // tests/golden/a_inbound_answered.json
 
 // A CRM on loopback that answers like HubSpot's v3 API and records requests.
 class LocalHubspot {
@@ -68,27 +70,6 @@ class LocalHubspot {
   std::vector<std::string> auth_;
 };
 
-std::vector<json> of_type(const std::vector<json>& messages, const std::string& type) {
-  std::vector<json> out;
-  for (const auto& m : messages)
-    if (m.value("type", "") == type) out.push_back(m);
-  return out;
-}
-
-// The last screen_pop for the call (a late lookup replaces the first).
-std::optional<json> final_pop(const WsClient& client, const std::string& call_id) {
-  std::optional<json> last;
-  for (const auto& m : of_type(client.messages(), "screen_pop"))
-    if (m["call"]["call_id"] == call_id && m["lookup"] == "done") last = m;
-  return last;
-}
-
-bool has_update(const WsClient& client, const std::string& call_id, const std::string& event) {
-  for (const auto& m : of_type(client.messages(), "call_update"))
-    if (m["call"]["call_id"] == call_id && m["event"] == event) return true;
-  return false;
-}
-
 class ScreenPopE2e : public E2e {
  protected:
   // The connector starts first, with the PBX not listening yet, so both
@@ -111,9 +92,6 @@ class ScreenPopE2e : public E2e {
   }
   void start_pbx(const std::string& capture_name) {
     start_ami({capture_name}, {"--speed", "1"}, "127.0.0.1:" + std::to_string(ami_port_));
-  }
-  std::string panel_protocols(const std::string& token) const {
-    return "cti.v1, bearer." + base64url(token);
   }
   LocalHubspot crm_;
 };
@@ -179,6 +157,41 @@ TEST_F(ScreenPopE2e, QueueCallPopsTheContactAtBothAgentsClosesTheLoserAndLogsOnc
   EXPECT_EQ(slurp(path("connector.out")).find("hs-private-app-token"), std::string::npos);
 }
 
+// The direct inbound call (no queue): only 1001 rings, answers and talks.
+TEST_F(ScreenPopE2e, InboundCallPopsTheContactAtAnaOnlyAndLogsOneInboundActivityWithHerOwner) {
+  start_connector_without_pbx();
+  WsClient ana(api_port_, "/v1/ws", panel_protocols(kAnaToken));
+  WsClient ben(api_port_, "/v1/ws", panel_protocols(kBenToken));
+  ASSERT_TRUE(eventually([&] { return !ana.messages().empty() && !ben.messages().empty(); }));
+  start_pbx("a_inbound_answered");
+
+  ASSERT_TRUE(eventually([&] { return final_pop(ana, kInboundCall).has_value(); }))
+      << slurp(path("connector.err"));
+  const json pop = *final_pop(ana, kInboundCall);
+  EXPECT_EQ(pop["call"]["from"], "+34912345678");
+  EXPECT_EQ(pop["call"]["queue"], "");
+  EXPECT_EQ(pop["contact"]["id"], "501");
+  EXPECT_EQ(pop["contact"]["name"], "Lucía Fernández");
+  EXPECT_EQ(pop["contact"]["url"], "https://app.hubspot.com/contacts/4242/record/0-1/501");
+  ASSERT_TRUE(eventually([&] { return has_update(ana, kInboundCall, "call.ended"); }));
+  EXPECT_TRUE(has_update(ana, kInboundCall, "call.answered"));
+
+  // Delivered: every request of the log job has reached the CRM by now.
+  ASSERT_TRUE(eventually([&] { return delivered_log("hs", kInboundCall).has_value(); }))
+      << slurp(path("connector.err"));
+  ASSERT_EQ(crm_.requests("/crm/v3/objects/calls").size(), 1u);
+  const json call = crm_.requests("/crm/v3/objects/calls")[0].second;
+  EXPECT_EQ(call["properties"]["hs_call_direction"], "INBOUND");
+  EXPECT_EQ(call["properties"]["hs_call_status"], "COMPLETED");
+  EXPECT_EQ(call["properties"]["hubspot_owner_id"], "75001");
+  EXPECT_EQ(call["associations"][0]["to"]["id"], "501");
+  EXPECT_NE(
+      call["properties"]["hs_call_body"].get<std::string>().find("cti_call_id: " + kInboundCall),
+      std::string::npos);
+  // Ben's extension never rang: nothing about this call reached his panel.
+  for (const auto& m : ben.messages()) EXPECT_EQ(m.dump().find(kInboundCall), std::string::npos);
+}
+
 TEST_F(ScreenPopE2e, AReconnectingPanelResumesWithTheLivePopup) {
   start_connector_without_pbx();
   auto first = std::make_unique<WsClient>(api_port_, "/v1/ws", panel_protocols(kAnaToken));
@@ -190,13 +203,12 @@ TEST_F(ScreenPopE2e, AReconnectingPanelResumesWithTheLivePopup) {
   ASSERT_TRUE(eventually([&] { return !again.messages().empty(); }));
   const json hello = again.messages()[0];
   ASSERT_EQ(hello["type"], "hello");
-  // Unless the call already ended in between, the pop-up is back at once.
-  if (!has_update(again, kQueueCall, "call.ended") && !hello["popups"].empty()) {
-    EXPECT_EQ(hello["popups"][0]["call"]["call_id"], kQueueCall);
-    EXPECT_EQ(hello["popups"][0]["contact"]["name"], "Lucía Fernández");
-  } else {
-    ADD_FAILURE() << "the call ended before the panel reconnected; hello: " << hello.dump();
-  }
+  // The call is still live (it ends seconds later), so the pop-up is back at once.
+  ASSERT_FALSE(has_update(again, kQueueCall, "call.ended"))
+      << "the call ended before the panel reconnected; hello: " << hello.dump();
+  ASSERT_FALSE(hello["popups"].empty()) << hello.dump();
+  EXPECT_EQ(hello["popups"][0]["call"]["call_id"], kQueueCall);
+  EXPECT_EQ(hello["popups"][0]["contact"]["name"], "Lucía Fernández");
 }
 
 TEST_F(ScreenPopE2e, UpgradeNeedsAValidTokenAndAnAgentTokenWatchesOnlyItsAgent) {
