@@ -551,7 +551,7 @@ TEST(PipedriveCreateStep, RefusalsAndRetries) {
       {answer(200, R"({"success":false})"), Step::Kind::Fail, 0,
        R"(create person: Pipedrive refused it: HTTP 200: {"success":false})"},
       {answer(400, R"({"success":false,"error":"Name is required"})"), Step::Kind::Fail, 0,
-       R"(create person: HTTP 400: {"success":false,"error":"Name is required"})"},
+       "create person: HTTP 400: Name is required"},
       {answer(200, R"({"success":true,"data":{}})"), Step::Kind::Fail, 0,
        "create person: the answer names no id"},
       {answer(429, "", {{"x-ratelimit-reset", "2"}}), Step::Kind::Retry, 2,
