@@ -1,15 +1,18 @@
 // libFuzzer target for what CRMs send back (and the panel's token header):
 // every adapter's reading of an answer it did not write. The first byte picks
 // the HTTP status, the rest is the body. Each adapter's lookup and call-log
-// chains are driven with that answer at every step; they must end (Done,
-// Retry or Fail within a few steps), never crash, and a found contact must
-// name an id. The WebSocket subprotocol header parser gets the same bytes.
+// chains, and the unknown-caller create chains, are driven with that answer
+// at every step; they must end (Done, Retry or Fail within a few steps),
+// never crash, and a found or created contact must name an id. The error
+// text every reason carries (describe_answer) reads the same answer. The WebSocket subprotocol
+// header parser gets the same bytes.
 #include <cstdint>
 #include <cstdlib>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "adapters/common/answers.h"
 #include "adapters/hubspot/hubspot_adapter.h"
 #include "adapters/pipedrive/pipedrive_adapter.h"
 #include "adapters/salesforce/salesforce_adapter.h"
@@ -26,20 +29,24 @@ std::vector<std::unique_ptr<adapters::CrmAdapter>> make_adapters() {
   h.name = "hs";
   h.token = "t";
   h.portal_id = "1";
+  h.create_unknown_contacts = true;
   out.push_back(std::make_unique<adapters::HubspotAdapter>(h));
   adapters::PipedriveOptions p;
   p.name = "pd";
   p.base_url = "https://acme.pipedrive.com";
   p.token = "t";
+  p.create_unknown_contacts = true;
   out.push_back(std::make_unique<adapters::PipedriveAdapter>(p));
   adapters::ZohoOptions z;
   z.name = "zo";
   z.token = "t";
+  z.create_unknown_contacts = true;
   out.push_back(std::make_unique<adapters::ZohoAdapter>(z));
   adapters::SalesforceOptions s;
   s.name = "sf";
   s.base_url = "https://acme.my.salesforce.com";
   s.token = "t";
+  s.create_unknown_contacts = true;
   out.push_back(std::make_unique<adapters::SalesforceAdapter>(s));
   return out;
 }
@@ -75,8 +82,20 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   answer.headers = {{"Retry-After", answer.body.substr(0, 8)},
                     {"X-RateLimit-Reset", answer.body.substr(0, 4)}};
 
+  (void)adapters::describe_answer(answer);
   for (const auto& crm : crms) {
     (void)crm->parse_lookup(answer);
+    if (auto created = crm->parse_created(answer); created && created->id.empty()) std::abort();
+    std::vector<adapters::Exchange> made;
+    for (int step = 0;; ++step) {
+      adapters::Step s = crm->create_step(number, made);
+      if (!s.is(adapters::Step::Kind::Send)) {
+        if (s.is(adapters::Step::Kind::Done) && (!s.contact || s.contact->id.empty())) std::abort();
+        break;
+      }
+      if (step > 6) std::abort();  // a create that never ends
+      made.push_back({s.request, answer});
+    }
     std::vector<adapters::Exchange> so_far;
     for (int step = 0;; ++step) {
       adapters::Step s = crm->lookup_step(number, so_far);
