@@ -7,8 +7,10 @@
 namespace cti::adapters {
 
 // {"type": "salesforce", "name", "base_url" (the org's instance URL,
-//  required), "token", "users"?, "api_version"? ("61.0"), "app_url"?,
-//  "default_region"?}
+//  required), "token" (optional with "oauth"), "users"?, "api_version"?
+//  ("61.0"), "app_url"?, "default_region"?, "oauth"? ({"token_url"? (default
+//  <base_url>/services/oauth2/token), "client_id", "client_secret",
+//  "refresh_token"? (absent: client credentials flow)})}
 std::string parse_salesforce_crm(const config::Node& block, config::Config& out);
 
 }  // namespace cti::adapters
