@@ -14,8 +14,9 @@ namespace cti::webhooks {
 namespace {
 
 bool is_authorization(const std::pair<std::string, std::string>& header) {
-  return std::ranges::equal(header.first, std::string_view("authorization"),
-                            [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
+  return std::ranges::equal(header.first, std::string_view("authorization"), [](char a, char b) {
+    return std::tolower(static_cast<unsigned char>(a)) == b;
+  });
 }
 
 void set_authorization(core::HttpRequest& request, const std::string& scheme,
@@ -30,8 +31,7 @@ void set_authorization(core::HttpRequest& request, const std::string& scheme,
 // usable token could be had. `request` ends up with the header last sent.
 std::expected<core::HttpResponse, adapters::Step> send_step(const adapters::CrmAdapter& adapter,
                                                             core::HttpRequest& request,
-                                                            const SendFn& send,
-                                                            JobResult& result) {
+                                                            const SendFn& send, JobResult& result) {
   adapters::OAuthSession* session = adapter.oauth();
   if (!session) {
     ++result.requests;
@@ -66,8 +66,8 @@ std::expected<core::HttpResponse, adapters::Step> send_step(const adapters::CrmA
     // user, IP restrictions. An operator must look; the job waits for them.
     result.last_status = answer.status;
     return std::unexpected(adapters::Step::retry(
-        adapter.name() + ": the CRM rejected a freshly issued access token: " +
-        adapters::describe_answer(answer)));
+        adapter.name() +
+        ": the CRM rejected a freshly issued access token: " + adapters::describe_answer(answer)));
   }
   return answer;
 }

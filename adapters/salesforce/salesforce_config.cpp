@@ -21,8 +21,9 @@ bool is_api_version(std::string_view v) {
 }  // namespace
 
 std::string parse_salesforce_crm(const config::Node& block, config::Config& out) {
-  const config::ObjectReader r = block.object({"type", "name", "base_url", "token", "users",
-                                               "api_version", "app_url", "default_region", "oauth"});
+  const config::ObjectReader r =
+      block.object({"type", "name", "base_url", "token", "users", "api_version", "app_url",
+                    "default_region", "oauth"});
   // No default base URL: the instance URL is the org's own. With "oauth" the
   // token is fetched (a given one is used first).
   const bool oauth = r.optional("oauth").has_value();

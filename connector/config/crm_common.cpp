@@ -61,7 +61,8 @@ std::optional<adapters::OAuthOptions> read_oauth(const ObjectReader& block,
   o.client_secret = r.required("client_secret").secret().non_empty_text();
   // Absent: the client credentials grant (Salesforce). Present: not empty,
   // so an unset ${VAR} never silently switches the grant.
-  if (auto refresh = r.optional("refresh_token")) o.refresh_token = refresh->secret().non_empty_text();
+  if (auto refresh = r.optional("refresh_token"))
+    o.refresh_token = refresh->secret().non_empty_text();
   return o;
 }
 

@@ -48,15 +48,14 @@ class LocalSalesforce {
                       R"("LastModifiedDate":"2026-11-01T10:00:00.000+0000"}]})",
                       "application/json");
     });
-    server_.Post("/services/data/v61.0/sobjects/Task",
-                 [this](const httplib::Request& req, auto& res) {
-                   if (!authorized(req, res)) return;
-                   std::lock_guard lk(mu_);
-                   ++tasks_;
-                   res.status = 201;
-                   res.set_content(R"({"id":"00T5g000001","success":true,"errors":[]})",
-                                   "application/json");
-                 });
+    server_.Post(
+        "/services/data/v61.0/sobjects/Task", [this](const httplib::Request& req, auto& res) {
+          if (!authorized(req, res)) return;
+          std::lock_guard lk(mu_);
+          ++tasks_;
+          res.status = 201;
+          res.set_content(R"({"id":"00T5g000001","success":true,"errors":[]})", "application/json");
+        });
     port_ = server_.bind_to_any_port("127.0.0.1");
     if (port_ <= 0) throw std::runtime_error("cannot bind");
     thread_ = std::thread([this] { server_.listen_after_bind(); });
@@ -91,8 +90,9 @@ class LocalSalesforce {
     if (!ok) {
       ++rejected_;
       res.status = 401;
-      res.set_content(R"([{"message":"Session expired or invalid","errorCode":"INVALID_SESSION_ID"}])",
-                      "application/json");
+      res.set_content(
+          R"([{"message":"Session expired or invalid","errorCode":"INVALID_SESSION_ID"}])",
+          "application/json");
     }
     return ok;
   }
@@ -181,7 +181,8 @@ TEST_F(SalesforceOAuth, JobsHittingTheExpiryTogetherShareOneRefresh) {
   for (int i = 0; i < kJobs; ++i)
     threads.emplace_back([&, i] { results[i] = log(adapter, 10 + i); });
   for (auto& t : threads) t.join();
-  for (const auto& r : results) EXPECT_TRUE(r.final.is(adapters::Step::Kind::Done)) << r.final.reason;
+  for (const auto& r : results)
+    EXPECT_TRUE(r.final.is(adapters::Step::Kind::Done)) << r.final.reason;
   EXPECT_EQ(crm.tasks(), kJobs);
   EXPECT_GE(crm.rejected(), 1);
   EXPECT_EQ(crm.token_forms().size(), 2u);  // t1, then one refresh for every job

@@ -3,14 +3,17 @@
 // shared token session (invalidate only the rejected token; N threads
 // rejected at once -> one token request), and which answers the Salesforce
 // and Zoho adapters call a rejected token.
+#include "adapters/common/oauth.h"
+
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <fstream>
 #include <latch>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <thread>
 
-#include "adapters/common/oauth.h"
 #include "adapters/common/oauth_session.h"
 #include "adapters/salesforce/salesforce_adapter.h"
 #include "adapters/zoho/zoho_accounts.h"
@@ -103,9 +106,10 @@ TEST(OAuthTokenAnswer, SalesforceAnswerHasNoExpiry) {
   // Salesforce's client credentials answer (no expires_in: the session
   // timeout of the connected app's policy applies).
   const auto token = parse_token_answer(answer(
-      200, R"({"access_token":"00D5g!AQ4AQtoken","signature":"x=","scope":"api",)"
-           R"("instance_url":"https://acme.my.salesforce.com","id":"https://login.salesforce.com/id/00D/005",)"
-           R"("token_type":"Bearer","issued_at":"1764322409000"})"));
+      200,
+      R"({"access_token":"00D5g!AQ4AQtoken","signature":"x=","scope":"api",)"
+      R"("instance_url":"https://acme.my.salesforce.com","id":"https://login.salesforce.com/id/00D/005",)"
+      R"("token_type":"Bearer","issued_at":"1764322409000"})"));
   ASSERT_TRUE(token) << token.error();
   EXPECT_EQ(token->access_token, "00D5g!AQ4AQtoken");
   EXPECT_EQ(token->expires_in, 0);
@@ -134,7 +138,8 @@ TEST(OAuthTokenAnswer, EachErrorShapeSaysWhy) {
       {answer(400,
               R"({"error":"invalid_grant","error_description":"expired access/refresh token"})"),
        "HTTP 400: invalid_grant (expired access/refresh token)"},
-      {answer(401, R"({"error":"invalid_client","error_description":"invalid client credentials"})"),
+      {answer(401,
+              R"({"error":"invalid_client","error_description":"invalid client credentials"})"),
        "HTTP 401: invalid_client (invalid client credentials)"},
       {answer(400, R"({"error":"unsupported_grant_type"})"), "HTTP 400: unsupported_grant_type"},
       // An error without an OAuth body: the status alone (never the body).
@@ -142,7 +147,8 @@ TEST(OAuthTokenAnswer, EachErrorShapeSaysWhy) {
       // Zoho: an invalid or revoked refresh token is a 200.
       {answer(200, R"({"error":"invalid_code"})"), "invalid_code"},
       {answer(200, R"({"error":"invalid_client"})"), "invalid_client"},
-      {answer(200, R"({"token_type":"Bearer"})"), "the token endpoint's answer has no access_token"},
+      {answer(200, R"({"token_type":"Bearer"})"),
+       "the token endpoint's answer has no access_token"},
       {answer(200, R"({"access_token":""})"), "the token endpoint's answer has no access_token"},
       {answer(200, "access_token=abc"), "the token endpoint's answer is not a JSON object"},
       {answer(0, "connection refused"), "no answer from the token endpoint: connection refused"},
@@ -320,8 +326,14 @@ TEST(OAuthAdapters, SalesforceTokenRejectedIsInvalidSessionId) {
   ASSERT_NE(adapter.oauth(), nullptr);
   EXPECT_EQ(adapter.oauth()->scheme(), "Bearer");
   EXPECT_EQ(adapter.oauth()->options().token_url, o.oauth->token_url);
+  EXPECT_TRUE(adapter.token_rejected(answer(
+      401, R"([{"message":"Session expired or invalid","errorCode":"INVALID_SESSION_ID"}])")));
+  // The recorded answer (tests/fixtures/crm/salesforce/, SOURCES.md: errors).
+  std::ifstream in(std::string(CTI_FIXTURES) + "/crm/salesforce/lookup_invalid_session.json");
+  const auto recorded = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+  ASSERT_TRUE(recorded.is_object());
   EXPECT_TRUE(adapter.token_rejected(
-      answer(401, R"([{"message":"Session expired or invalid","errorCode":"INVALID_SESSION_ID"}])")));
+      answer(recorded["response"]["status"].get<int>(), recorded["response"]["body"].dump())));
   EXPECT_FALSE(adapter.token_rejected(answer(401, "unauthorized")));
   EXPECT_FALSE(adapter.token_rejected(
       answer(403, R"([{"message":"x","errorCode":"REQUEST_LIMIT_EXCEEDED"}])")));
@@ -341,7 +353,8 @@ TEST(OAuthAdapters, ZohoTokenRejectedIsInvalidTokenOrAuthenticationFailure) {
   ASSERT_NE(adapter.oauth(), nullptr);
   EXPECT_EQ(adapter.oauth()->scheme(), "Zoho-oauthtoken");
   EXPECT_TRUE(adapter.token_rejected(answer(
-      401, R"({"code":"INVALID_TOKEN","details":{},"message":"invalid oauth token","status":"error"})")));
+      401,
+      R"({"code":"INVALID_TOKEN","details":{},"message":"invalid oauth token","status":"error"})")));
   EXPECT_TRUE(adapter.token_rejected(answer(
       401,
       R"({"code":"AUTHENTICATION_FAILURE","details":{},"message":"Authentication failed","status":"error"})")));

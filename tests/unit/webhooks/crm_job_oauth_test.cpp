@@ -161,7 +161,8 @@ TEST(CrmJobOAuth, ARefusedRefreshIsARetryThatNamesTheErrorAndNoSecret) {
   const adapters::SalesforceAdapter adapter(salesforce(true, "expired"));
   FakeSalesforce crm;
   crm.token_answer = [] {
-    return answer(400, R"({"error":"invalid_grant","error_description":"expired access/refresh token"})");
+    return answer(
+        400, R"({"error":"invalid_grant","error_description":"expired access/refresh token"})");
   };
   const JobResult r = run_crm_log(adapter, ended_call(), 1, crm.fn());
   ASSERT_TRUE(r.final.is(Step::Kind::Retry)) << r.final.reason;
