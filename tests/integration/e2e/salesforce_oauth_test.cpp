@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -132,16 +133,24 @@ core::CallRecord ended_call(int n) {
 
 class SalesforceOAuth : public ::testing::Test {
  protected:
+  // `t1_uses`: API requests the first token is good for.
+  LocalSalesforce& start_crm(int t1_uses) {
+    crm_ = std::make_unique<LocalSalesforce>(t1_uses);
+    return *crm_;
+  }
   webhooks::JobResult log(const adapters::CrmAdapter& adapter, int n) {
     return webhooks::run_crm_log(adapter, ended_call(n), 1, [this](const core::HttpRequest& req) {
       return sender_->send(webhooks::prepare_crm_request(req), 10s);
     });
   }
+  // Declared before the sender so that the sender (and its keep-alive
+  // connections) goes first and the server stops without waiting them out.
+  std::unique_ptr<LocalSalesforce> crm_;
   std::unique_ptr<webhooks::HttpSender> sender_ = webhooks::make_httplib_sender();
 };
 
 TEST_F(SalesforceOAuth, ACallLogOutlivesItsAccessToken) {
-  LocalSalesforce crm(/*t1_uses=*/1);  // the lookup uses t1; the Task finds it expired
+  LocalSalesforce& crm = start_crm(/*t1_uses=*/1);  // the lookup uses t1; the Task finds it expired
   const adapters::SalesforceAdapter adapter(options(crm));
   const webhooks::JobResult r = log(adapter, 1);
   ASSERT_TRUE(r.final.is(adapters::Step::Kind::Done)) << r.final.reason;
@@ -167,7 +176,7 @@ TEST_F(SalesforceOAuth, ACallLogOutlivesItsAccessToken) {
 }
 
 TEST_F(SalesforceOAuth, JobsHittingTheExpiryTogetherShareOneRefresh) {
-  LocalSalesforce crm(/*t1_uses=*/2);
+  LocalSalesforce& crm = start_crm(/*t1_uses=*/2);
   const adapters::SalesforceAdapter adapter(options(crm));
   // Warm up: one lookup fetches t1 and uses it once.
   ASSERT_TRUE(webhooks::run_lookup(adapter, core::PhoneNumber::parse("+34600111222", "ES"),
