@@ -21,6 +21,8 @@
 
 namespace cti::adapters {
 
+class OAuthSession;  // adapters/common/oauth_session.h
+
 struct Contact {
   std::string crm, id, name, company, url;
   // Several CRM records share the caller's number: `id` is the most recently
@@ -103,6 +105,18 @@ class CrmAdapter {
   virtual std::optional<Contact> parse_created(const core::HttpResponse& response) const;
   // Default: Send create_contact(number); then 2xx -> Done(parse_created).
   virtual Step create_step(const core::PhoneNumber& number, std::span<const Exchange> so_far) const;
+
+  // --- OAuth access tokens that expire (Salesforce, Zoho) ---
+  // The adapter's token session when its access token is refreshed by OAuth;
+  // nullptr (default) = a static token the adapter puts in its own headers.
+  // With a session the runner (webhooks/crm_job.cpp) sets "Authorization:
+  // <scheme> <token>" on every request and, when token_rejected(), refreshes
+  // the token once and resends. The session is the adapter's only mutable
+  // state (thread-safe); steps never see it.
+  virtual OAuthSession* oauth() const { return nullptr; }
+  // True when `response` says the access token expired or was revoked, so a
+  // fresh token may succeed (Salesforce 401 INVALID_SESSION_ID).
+  virtual bool token_rejected(const core::HttpResponse&) const { return false; }
 };
 
 // Stable per call, event and adapter, so a retried or re-sent request is

@@ -143,11 +143,11 @@ std::optional<Step> salesforce_retry(const core::HttpResponse& answer, std::stri
                        hint.count() > 0 ? hint : rate_limit_wait);
   }
   if (answer.status == 401 && has(codes, "INVALID_SESSION_ID")) {
-    // The access token expired or was revoked. Refreshing it is not built:
-    // the job waits for an operator to configure a new token.
+    // The access token expired or was revoked. With "oauth" the runner has
+    // already refreshed it; without, the job waits for a new token.
     return Step::retry(std::string(what) +
                        ": Salesforce rejected the access token (INVALID_SESSION_ID: expired or "
-                       "revoked); token refresh is not built, configure a new token");
+                       "revoked); configure \"oauth\" to refresh it, or a new token");
   }
   return std::nullopt;
 }
@@ -157,6 +157,14 @@ std::optional<Step> salesforce_retry(const core::HttpResponse& answer, std::stri
 SalesforceAdapter::SalesforceAdapter(SalesforceOptions options) : options_(std::move(options)) {
   options_.base_url = trim_slash(options_.base_url);
   options_.app_url = trim_slash(options_.app_url.empty() ? options_.base_url : options_.app_url);
+  if (options_.oauth) {
+    options_.oauth->scheme = "Bearer";
+    oauth_ = std::make_shared<OAuthSession>(*options_.oauth, options_.token);
+  }
+}
+
+bool SalesforceAdapter::token_rejected(const core::HttpResponse& response) const {
+  return response.status == 401 && has(salesforce::error_codes(response), "INVALID_SESSION_ID");
 }
 
 std::string SalesforceAdapter::data_path(const std::string& rest) const {
@@ -167,7 +175,7 @@ core::HttpRequest SalesforceAdapter::request(std::string method, const std::stri
   core::HttpRequest req;
   req.method = std::move(method);
   req.url = options_.base_url + path;
-  req.headers.emplace_back("Authorization", "Bearer " + options_.token);
+  if (!oauth_) req.headers.emplace_back("Authorization", "Bearer " + options_.token);
   return req;
 }
 

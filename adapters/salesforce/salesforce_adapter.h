@@ -15,11 +15,13 @@
 // tests/fixtures/crm/salesforce/ (SOURCES.md there says where each is from).
 #include <chrono>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "adapters/adapter.h"
+#include "adapters/common/oauth_session.h"
 
 namespace cti::adapters {
 
@@ -29,6 +31,9 @@ struct SalesforceOptions {
   // token response gives it. No vendor default: every org has its own.
   std::string base_url;
   std::string token;  // OAuth access token (Bearer); never logged
+  // Refresh the access token (client credentials or refresh token grant);
+  // `token`, when set too, is the first one. The scheme is always Bearer.
+  std::optional<OAuthOptions> oauth;
   // REST API version without the "v" ("61.0").
   std::string api_version = "61.0";
   // Our agent id or extension -> Salesforce User Id (005...). Unmapped
@@ -92,11 +97,18 @@ class SalesforceAdapter final : public CrmAdapter {
   // "<adapter>:<call_id>:call": one call-log job per call in the outbox.
   std::string log_idempotency_key(const std::string& call_id) const;
 
+  // With options.oauth: the token session (the runner sets Authorization).
+  OAuthSession* oauth() const override { return oauth_.get(); }
+  // 401 INVALID_SESSION_ID: the session expired or was revoked.
+  bool token_rejected(const core::HttpResponse& response) const override;
+
  private:
   core::HttpRequest request(std::string method, const std::string& path) const;
   std::string data_path(const std::string& rest) const;  // "/services/data/vN/<rest>"
   std::string create_object() const;                     // "Lead" or "Contact"
   SalesforceOptions options_;
+  // The adapter's only mutable state (thread-safe); null without options.oauth.
+  std::shared_ptr<OAuthSession> oauth_;
 };
 
 // Mapping tables and answer reading, exposed for tests (crm-apis.md §3, §9).

@@ -23,13 +23,18 @@ bool is_api_version(std::string_view v) {
 std::string parse_salesforce_crm(const config::Node& block, config::Config& out) {
   const config::ObjectReader r =
       block.object({"type", "name", "base_url", "token", "users", "api_version", "app_url",
-                    "default_region", "create_unknown_contacts", "create_as"});
-  // No default base URL: the instance URL is the org's own.
-  const config::CrmCommon common = config::read_crm_common(r, out, "");
+                    "default_region", "create_unknown_contacts", "create_as", "oauth"});
+  // No default base URL: the instance URL is the org's own. With "oauth" the
+  // token is fetched (a given one is used first).
+  const bool oauth = r.optional("oauth").has_value();
+  const config::CrmCommon common = config::read_crm_common(r, out, "", !oauth);
   SalesforceOptions o;
   o.name = common.name;
   o.base_url = common.base_url;
   o.token = common.token;
+  // The token endpoint of the org's My Domain (the instance URL), which the
+  // client credentials flow requires and the refresh flow accepts.
+  o.oauth = config::read_oauth(r, common.base_url + "/services/oauth2/token");
   o.users = common.users;
   if (auto version = r.optional("api_version")) {
     o.api_version = version->text();

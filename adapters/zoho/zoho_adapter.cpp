@@ -123,6 +123,20 @@ std::string seconds_text(double s) {
 ZohoAdapter::ZohoAdapter(ZohoOptions options) : options_(std::move(options)) {
   options_.base_url = trim_slash(options_.base_url);
   options_.app_url = trim_slash(options_.app_url);
+  if (options_.oauth) {
+    options_.oauth->scheme = "Zoho-oauthtoken";
+    oauth_ = std::make_shared<OAuthSession>(*options_.oauth, options_.token);
+  }
+}
+
+// Zoho's error body: {"code": "INVALID_TOKEN", "message": "invalid oauth
+// token", "status": "error"} (record.json API_Exception).
+bool ZohoAdapter::token_rejected(const core::HttpResponse& response) const {
+  if (response.status != 401) return false;
+  const auto doc = json::parse(response.body, nullptr, /*allow_exceptions=*/false);
+  if (!doc.is_object()) return false;
+  const std::string code = string_at(doc, "code");
+  return code == "INVALID_TOKEN" || code == "AUTHENTICATION_FAILURE";
 }
 
 core::HttpRequest ZohoAdapter::request(std::string method,
@@ -130,7 +144,7 @@ core::HttpRequest ZohoAdapter::request(std::string method,
   core::HttpRequest req;
   req.method = std::move(method);
   req.url = options_.base_url + path_and_query;
-  req.headers.emplace_back("Authorization", "Zoho-oauthtoken " + options_.token);
+  if (!oauth_) req.headers.emplace_back("Authorization", "Zoho-oauthtoken " + options_.token);
   return req;
 }
 

@@ -11,10 +11,12 @@
 // Facts and their sources: ../shared/reference/crm-apis.md §4, §8, §9 and the
 // vendor description ../shared/fixtures/crm/specs/zoho/{record,module_search}.json.
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "adapters/adapter.h"
+#include "adapters/common/oauth_session.h"
 
 namespace cti::adapters {
 
@@ -22,6 +24,9 @@ struct ZohoOptions {
   std::string name;
   std::string base_url = "https://www.zohoapis.com";  // the token's api_domain
   std::string token;                                  // OAuth access token; never logged
+  // Refresh the access token (refresh token grant); `token`, when set too,
+  // is the first one. The scheme is always Zoho-oauthtoken.
+  std::optional<OAuthOptions> oauth;
   // Our agent id or extension -> Zoho user id. Unmapped agents: no Owner
   // (Zoho then makes the token's user the owner).
   std::map<std::string, std::string> users;
@@ -83,6 +88,11 @@ class ZohoAdapter final : public CrmAdapter {
   // "<adapter>:<call_id>:call": one call-log job per call in the outbox.
   std::string log_idempotency_key(const std::string& call_id) const;
 
+  // With options.oauth: the token session (the runner sets Authorization).
+  OAuthSession* oauth() const override { return oauth_.get(); }
+  // 401 with code INVALID_TOKEN (expired or revoked) or AUTHENTICATION_FAILURE.
+  bool token_rejected(const core::HttpResponse& response) const override;
+
  private:
   core::HttpRequest request(std::string method, const std::string& path_and_query) const;
   std::optional<Contact> parse_search(const core::HttpResponse& answer,
@@ -91,6 +101,8 @@ class ZohoAdapter final : public CrmAdapter {
   // "Leads" or "Contacts", from create_as.
   const char* create_module() const;
   ZohoOptions options_;
+  // The adapter's only mutable state (thread-safe); null without options.oauth.
+  std::shared_ptr<OAuthSession> oauth_;
 };
 
 namespace zoho {

@@ -1,14 +1,16 @@
 #include "adapters/zoho/zoho_config.h"
 
+#include "adapters/zoho/zoho_accounts.h"
 #include "adapters/zoho/zoho_adapter.h"
 #include "connector/config/crm_common.h"
+#include "connector/config/json_path.h"
 
 namespace cti::adapters {
 
 std::string parse_zoho_crm(const config::Node& block, config::Config& out) {
   const config::ObjectReader r = block.object(
       {"type", "name", "base_url", "data_centre", "token", "users", "app_url", "call_results",
-       "call_id_field", "lookup_limit", "create_unknown_contacts", "create_as"});
+       "call_id_field", "lookup_limit", "create_unknown_contacts", "create_as", "oauth"});
   // The data centre picks the vendor URL; base_url (tests, the token's
   // api_domain) names it directly. Both at once would be ambiguous.
   std::string default_url = "https://www.zohoapis.com";
@@ -20,11 +22,23 @@ std::string parse_zoho_crm(const config::Node& block, config::Config& out) {
                dc->describe());
     default_url = *url;
   }
-  const config::CrmCommon common = config::read_crm_common(r, out, default_url);
+  const bool oauth = r.optional("oauth").has_value();
+  const config::CrmCommon common = config::read_crm_common(r, out, default_url, !oauth);
   ZohoOptions o;
   o.name = common.name;
   o.base_url = common.base_url;
   o.token = common.token;
+  // The accounts host of base_url's data centre; another base_url (a proxy)
+  // must name the token URL: a refresh token works only where it was issued.
+  o.oauth = config::read_oauth(r, zoho::token_url_for(common.base_url).value_or(""),
+                               "base_url names no Zoho data centre (www.zohoapis.<dc>)");
+  if (o.oauth && o.oauth->refresh_token.empty()) {
+    // Zoho CRM has no client credentials grant: a self client's grant token
+    // is exchanged once (by hand) for the refresh token configured here.
+    throw config::ConfigFailure{
+        config::ConfigError{config::key_path(r.required("oauth").path(), "refresh_token"),
+                            "missing required key: Zoho issues access tokens for a refresh token"}};
+  }
   o.users = common.users;
   o.app_url = config::read_app_url(r, o.app_url);
   if (auto results = r.optional("call_results")) {

@@ -1,5 +1,6 @@
 #include "connector/config/crm_common.h"
 
+#include "connector/config/json_path.h"
 #include "connector/config/validators.h"
 
 namespace cti::config {
@@ -36,6 +37,33 @@ CrmCommon read_crm_common(const ObjectReader& block, const Config& config,
     }
   }
   return c;
+}
+
+std::optional<adapters::OAuthOptions> read_oauth(const ObjectReader& block,
+                                                 std::string_view default_token_url,
+                                                 std::string_view why_required) {
+  const auto node = block.optional("oauth");
+  if (!node) return std::nullopt;
+  const ObjectReader r = node->object({"token_url", "client_id", "client_secret", "refresh_token"});
+  adapters::OAuthOptions o;
+  if (auto url = r.optional("token_url")) {
+    o.token_url = url->non_empty_text();
+    if (!is_http_url(o.token_url))
+      url->fail("expected an http:// or https:// URL with a host, got " + url->describe());
+  } else if (!default_token_url.empty()) {
+    o.token_url = std::string(default_token_url);
+  } else {
+    throw ConfigFailure{ConfigError{
+        key_path(r.path(), "token_url"),
+        "missing required key" + (why_required.empty() ? "" : ": " + std::string(why_required))}};
+  }
+  o.client_id = r.required("client_id").non_empty_text();
+  o.client_secret = r.required("client_secret").secret().non_empty_text();
+  // Absent: the client credentials grant (Salesforce). Present: not empty,
+  // so an unset ${VAR} never silently switches the grant.
+  if (auto refresh = r.optional("refresh_token"))
+    o.refresh_token = refresh->secret().non_empty_text();
+  return o;
 }
 
 std::string read_app_url(const ObjectReader& block, std::string fallback) {

@@ -3,9 +3,11 @@
 // "users"}. Each CRM's own parser (adapters/<crm>/<crm>_config.cpp) reads
 // these through read_crm_common and its own keys itself.
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 
+#include "adapters/common/oauth.h"
 #include "connector/config/config.h"
 #include "connector/config/reader.h"
 
@@ -25,6 +27,16 @@ struct CrmCommon {
 // `default_base_url`: the vendor's API ("" = base_url is required).
 CrmCommon read_crm_common(const ObjectReader& block, const Config& config,
                           std::string_view default_base_url, bool token_required = true);
+
+// "oauth": {"token_url"?, "client_id", "client_secret", "refresh_token"?}:
+// refresh the CRM's expiring access token (adapters/common/oauth.h); nullopt
+// when the block has no "oauth". `default_token_url` when token_url is
+// absent; "" = token_url is required, `why_required` says why. The scheme is
+// the adapter's to set. Secrets (client_secret, refresh_token) are read as
+// secrets: error messages show only their JSON type.
+std::optional<adapters::OAuthOptions> read_oauth(const ObjectReader& block,
+                                                 std::string_view default_token_url,
+                                                 std::string_view why_required = {});
 
 // "app_url": the CRM's web app, for record links (an http(s) URL);
 // `fallback` when absent.

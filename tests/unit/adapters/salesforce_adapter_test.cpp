@@ -211,7 +211,7 @@ TEST(SalesforceRecorded, ExpiredTokenIsRetryWithAClearReasonAndNoToken) {
   const Step s = adapter.lookup_step(number, so_far);
   ASSERT_TRUE(s.is(Step::Kind::Retry));
   EXPECT_NE(s.reason.find("INVALID_SESSION_ID"), std::string::npos) << s.reason;
-  EXPECT_NE(s.reason.find("token refresh is not built"), std::string::npos) << s.reason;
+  EXPECT_NE(s.reason.find("configure \"oauth\""), std::string::npos) << s.reason;
   EXPECT_EQ(s.reason.find(kToken), std::string::npos);
 }
 
