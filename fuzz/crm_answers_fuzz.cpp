@@ -4,7 +4,8 @@
 // chains, and the unknown-caller create chains, are driven with that answer
 // at every step; they must end (Done, Retry or Fail within a few steps),
 // never crash, and a found or created contact must name an id. The error
-// text every reason carries (describe_answer) reads the same answer. The WebSocket subprotocol
+// text every reason carries (describe_answer), the OAuth token answer
+// reader and each adapter's "token rejected" test read the same answer. The WebSocket subprotocol
 // header parser gets the same bytes.
 #include <cstdint>
 #include <cstdlib>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "adapters/common/answers.h"
+#include "adapters/common/oauth.h"
 #include "adapters/hubspot/hubspot_adapter.h"
 #include "adapters/pipedrive/pipedrive_adapter.h"
 #include "adapters/salesforce/salesforce_adapter.h"
@@ -83,7 +85,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                     {"X-RateLimit-Reset", answer.body.substr(0, 4)}};
 
   (void)adapters::describe_answer(answer);
+  // An OAuth token endpoint's answer: a token must not be empty.
+  if (auto token = adapters::parse_token_answer(answer); token && token->access_token.empty())
+    std::abort();
   for (const auto& crm : crms) {
+    (void)crm->token_rejected(answer);
     (void)crm->parse_lookup(answer);
     if (auto created = crm->parse_created(answer); created && created->id.empty()) std::abort();
     std::vector<adapters::Exchange> made;
