@@ -114,4 +114,8 @@ Step CrmAdapter::create_step(const core::PhoneNumber& number,
   return Step::done(std::move(created));
 }
 
+std::string contact_idempotency_key(const std::string& adapter, const core::PhoneNumber& number) {
+  return adapter + ":contact:" + number.value();
+}
+
 }  // namespace cti::adapters

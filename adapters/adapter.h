@@ -123,4 +123,8 @@ class CrmAdapter {
 // recognised by the receiver: "<adapter>:<call_id>:<seq>".
 std::string idempotency_key(const std::string& adapter, const core::CallEvent& event);
 
+// The same for creating an unknown caller: one per adapter and number, so a
+// double click or a retry is one record: "<adapter>:contact:<E.164>".
+std::string contact_idempotency_key(const std::string& adapter, const core::PhoneNumber& number);
+
 }  // namespace cti::adapters

@@ -247,7 +247,7 @@ std::optional<core::HttpRequest> HubspotAdapter::create_contact(
   if (!options_.create_unknown_contacts || !number.is_e164()) return std::nullopt;
   const json doc = {{"properties", {{"phone", number.value()}}}, {"associations", json::array()}};
   core::HttpRequest req = post("/crm/v3/objects/contacts", doc.dump());
-  req.idempotency_key = options_.name + ":contact:" + number.value();
+  req.idempotency_key = contact_idempotency_key(options_.name, number);
   return req;
 }
 

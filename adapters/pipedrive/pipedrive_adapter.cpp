@@ -382,7 +382,7 @@ std::optional<core::HttpRequest> PipedriveAdapter::create_contact(
   };
   core::HttpRequest req = request("POST", "/api/v2/persons");
   req.body = body.dump();
-  req.idempotency_key = options_.name + ":contact:" + number.value();
+  req.idempotency_key = contact_idempotency_key(options_.name, number);
   return req;
 }
 

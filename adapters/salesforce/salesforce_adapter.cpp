@@ -359,7 +359,7 @@ std::optional<core::HttpRequest> SalesforceAdapter::create_contact(
   if (create_object() == "Lead") fields["Company"] = "[not provided]";
   core::HttpRequest req = request("POST", data_path("sobjects/" + create_object()));
   req.body = fields.dump();
-  req.idempotency_key = options_.name + ":contact:" + number.value();
+  req.idempotency_key = contact_idempotency_key(options_.name, number);
   return req;
 }
 

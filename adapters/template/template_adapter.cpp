@@ -205,7 +205,7 @@ std::optional<core::HttpRequest> TemplateAdapter::create_contact(
     return std::nullopt;
   core::HttpRequest req =
       render(options_.create_contact->request, values(&number, nullptr, nullptr));
-  req.idempotency_key = options_.name + ":contact:" + number.value();
+  req.idempotency_key = contact_idempotency_key(options_.name, number);
   return req;
 }
 
@@ -271,7 +271,7 @@ Step TemplateAdapter::log_step(const core::CallRecord& record, std::span<const E
     const auto& c = *options_.create_contact;
     if (rest.empty()) {
       core::HttpRequest req = render(c.request, values(&number, &record, nullptr));
-      req.idempotency_key = options_.name + ":contact:" + number.value();
+      req.idempotency_key = contact_idempotency_key(options_.name, number);
       return Step::send(std::move(req));
     }
     const core::HttpResponse& answer = rest.front().response;

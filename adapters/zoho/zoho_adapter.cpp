@@ -351,7 +351,7 @@ std::optional<core::HttpRequest> ZohoAdapter::create_contact(
   const json record = {{"Last_Name", number.value()}, {"Phone", number.value()}};
   core::HttpRequest req = request("POST", std::string("/crm/v8/") + create_module());
   req.body = json{{"data", json::array({record})}}.dump();
-  req.idempotency_key = options_.name + ":contact:" + number.value();
+  req.idempotency_key = contact_idempotency_key(options_.name, number);
   return req;
 }
 
