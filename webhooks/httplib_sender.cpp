@@ -1,8 +1,10 @@
 #include <httplib.h>
 
+#include <chrono>
 #include <map>
 #include <mutex>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "webhooks/http_sender.h"
@@ -32,6 +34,17 @@ std::optional<SplitUrl> split_url(const std::string& url) {
 
 bool has_header(const httplib::Headers& h, const char* name) { return h.find(name) != h.end(); }
 
+// RFC 9110 9.2.2: a request with an idempotent method may be sent again
+// after a connection failure. Never a POST, even with an Idempotency-Key:
+// the CRMs we post to ignore that header, and the server may have acted on
+// the request before the connection broke. The job's next attempt decides
+// for those (find_logged), not the transport.
+bool safe_to_resend(const httplib::Request& req) {
+  for (const char* method : {"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+    if (req.method == method) return true;
+  return false;
+}
+
 class HttplibSender final : public HttpSender {
  public:
   explicit HttplibSender(std::string ca_file) : ca_file_(std::move(ca_file)) {}
@@ -39,9 +52,6 @@ class HttplibSender final : public HttpSender {
                           std::chrono::milliseconds timeout) override {
     const auto url = split_url(request.url);
     if (!url) return {0, {}, "unsupported or malformed URL: " + request.url};
-
-    auto client = acquire(url->origin, timeout);
-    if (!client->is_valid()) return {0, {}, "cannot create HTTP client for " + url->origin};
 
     httplib::Request req;
     req.method = request.method;
@@ -51,7 +61,20 @@ class HttplibSender final : public HttpSender {
       req.headers.emplace("Content-Type", request.content_type);
     req.body = request.body;
 
+    auto [client, reused] = acquire(url->origin, timeout);
+    if (!client->is_valid()) return {0, {}, "cannot create HTTP client for " + url->origin};
+    const auto started = std::chrono::steady_clock::now();
     auto result = client->send(req);
+    if (!result && reused && safe_to_resend(req) &&
+        std::chrono::steady_clock::now() - started < timeout / 2) {
+      // The server closed the idle connection as we reused it (its keep-alive
+      // timeout, often 5 s, racing our request): the request never reached
+      // it or cannot have changed anything, so send it once more on a new
+      // connection instead of failing the job's attempt. A timeout is not
+      // this case and is not resent (it would double the wait).
+      client = connect(url->origin, timeout);
+      result = client->send(req);
+    }
     if (!result) {
       // The connection may be half-dead: do not put this client back.
       return {0, {}, httplib::to_string(result.error()) + " (" + url->origin + ")"};
@@ -67,8 +90,9 @@ class HttplibSender final : public HttpSender {
  private:
   static constexpr std::size_t kMaxIdlePerOrigin = 16;
 
-  std::unique_ptr<httplib::Client> acquire(const std::string& origin,
-                                           std::chrono::milliseconds timeout) {
+  // A pooled idle connection (reused = true) or a new one.
+  std::pair<std::unique_ptr<httplib::Client>, bool> acquire(const std::string& origin,
+                                                            std::chrono::milliseconds timeout) {
     {
       std::lock_guard lk(mu_);
       auto& idle = idle_[origin];
@@ -78,9 +102,14 @@ class HttplibSender final : public HttpSender {
         c->set_connection_timeout(timeout);
         c->set_read_timeout(timeout);
         c->set_write_timeout(timeout);
-        return c;
+        return {std::move(c), true};
       }
     }
+    return {connect(origin, timeout), false};
+  }
+
+  std::unique_ptr<httplib::Client> connect(const std::string& origin,
+                                           std::chrono::milliseconds timeout) const {
     auto c = std::make_unique<httplib::Client>(origin);
     c->set_keep_alive(true);
     c->set_tcp_nodelay(true);
