@@ -8,7 +8,6 @@
 
 #include "adapters/directory/directory_adapter.h"
 #include "connector/config/crm_common.h"
-#include "connector/config/validators.h"
 
 namespace cti::adapters {
 
@@ -36,9 +35,7 @@ std::string parse_directory_crm(const config::Node& block, config::Config& out) 
   o.entries = std::move(*entries);
 
   if (auto tmpl = r.optional("url_template")) {
-    o.url_template = tmpl->non_empty_text();
-    if (!config::is_http_url(o.url_template))
-      tmpl->fail("expected an http:// or https:// URL with a host, got " + tmpl->describe());
+    o.url_template = config::read_http_url(*tmpl);
     if (o.url_template.find("{id}") == std::string::npos)
       tmpl->fail("expected the placeholder {id} in the URL, got " + tmpl->describe());
   }

@@ -380,8 +380,7 @@ std::optional<Contact> SalesforceAdapter::parse_created(const core::HttpResponse
 Step SalesforceAdapter::create_step(const core::PhoneNumber& number,
                                     std::span<const Exchange> so_far) const {
   if (so_far.empty()) return CrmAdapter::create_step(number, so_far);
-  const std::string what =
-      "create " + std::string(options_.create_as == "contact" ? "contact" : "lead");
+  const std::string what = "create " + options_.create_as;  // "lead" | "contact"
   const core::HttpResponse& answer = so_far.back().response;
   if (auto retry = salesforce_retry(answer, what, options_.rate_limit_wait)) return *retry;
   const bool ok = answer.status >= 200 && answer.status < 300;

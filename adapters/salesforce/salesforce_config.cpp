@@ -45,7 +45,7 @@ std::string parse_salesforce_crm(const config::Node& block, config::Config& out)
   o.app_url = config::read_app_url(r, o.app_url);
   o.default_region = config::read_default_region(r, out);
   r.read("create_unknown_contacts", o.create_unknown_contacts);
-  o.create_as = config::read_create_as(r);
+  o.create_as = config::read_create_as(r, o.create_unknown_contacts);
   config::add_crm_adapter(out, "salesforce", std::make_shared<SalesforceAdapter>(std::move(o)));
   return common.name;
 }

@@ -377,7 +377,7 @@ std::optional<Contact> ZohoAdapter::parse_created(const core::HttpResponse& resp
 Step ZohoAdapter::create_step(const core::PhoneNumber& number,
                               std::span<const Exchange> so_far) const {
   if (so_far.empty()) return CrmAdapter::create_step(number, so_far);
-  const std::string what = options_.create_as == "contact" ? "create contact" : "create lead";
+  const std::string what = "create " + options_.create_as;  // "lead" | "contact"
   const core::HttpResponse& answer = so_far.back().response;
   const std::string refused = record_error(answer);
   if (!is_2xx(answer.status) && (is_retryable(answer.status) || refused.empty()))

@@ -58,7 +58,7 @@ std::string parse_zoho_crm(const config::Node& block, config::Config& out) {
   r.read("call_id_field", o.call_id_field);
   r.read("lookup_limit", o.lookup_limit, 1, 200);
   r.read("create_unknown_contacts", o.create_unknown_contacts);
-  o.create_as = config::read_create_as(r);
+  o.create_as = config::read_create_as(r, o.create_unknown_contacts);
   config::add_crm_adapter(out, "zoho", std::make_shared<ZohoAdapter>(std::move(o)));
   return common.name;
 }

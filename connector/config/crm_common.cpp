@@ -5,6 +5,13 @@
 
 namespace cti::config {
 
+std::string read_http_url(const Node& node) {
+  std::string url = node.non_empty_text();
+  if (!is_http_url(url))
+    node.fail("expected an http:// or https:// URL with a host, got " + node.describe());
+  return url;
+}
+
 CrmCommon read_crm_common(const ObjectReader& block, const Config& config,
                           std::string_view default_base_url, bool token_required) {
   CrmCommon c;
@@ -12,9 +19,7 @@ CrmCommon read_crm_common(const ObjectReader& block, const Config& config,
   c.base_url = std::string(default_base_url);
   if (auto url = default_base_url.empty() ? std::optional<Node>(block.required("base_url"))
                                           : block.optional("base_url")) {
-    c.base_url = url->non_empty_text();
-    if (!is_http_url(c.base_url))
-      url->fail("expected an http:// or https:// URL with a host, got " + url->describe());
+    c.base_url = read_http_url(*url);
   }
   while (c.base_url.ends_with('/')) c.base_url.pop_back();
   if (token_required) {
@@ -47,9 +52,7 @@ std::optional<adapters::OAuthOptions> read_oauth(const ObjectReader& block,
   const ObjectReader r = node->object({"token_url", "client_id", "client_secret", "refresh_token"});
   adapters::OAuthOptions o;
   if (auto url = r.optional("token_url")) {
-    o.token_url = url->non_empty_text();
-    if (!is_http_url(o.token_url))
-      url->fail("expected an http:// or https:// URL with a host, got " + url->describe());
+    o.token_url = read_http_url(*url);
   } else if (!default_token_url.empty()) {
     o.token_url = std::string(default_token_url);
   } else {
@@ -69,10 +72,7 @@ std::optional<adapters::OAuthOptions> read_oauth(const ObjectReader& block,
 std::string read_app_url(const ObjectReader& block, std::string fallback) {
   const auto app = block.optional("app_url");
   if (!app) return fallback;
-  std::string url = app->non_empty_text();
-  if (!is_http_url(url))
-    app->fail("expected an http:// or https:// URL with a host, got " + app->describe());
-  return url;
+  return read_http_url(*app);
 }
 
 std::string read_default_region(const ObjectReader& block, const Config& config) {
@@ -84,12 +84,14 @@ std::string read_default_region(const ObjectReader& block, const Config& config)
   return code;
 }
 
-std::string read_create_as(const ObjectReader& block) {
+std::string read_create_as(const ObjectReader& block, bool creates_contacts) {
   const auto as = block.optional("create_as");
   if (!as) return "lead";
   std::string value = as->text();
   if (value != "lead" && value != "contact")
     as->fail("expected \"lead\" or \"contact\", got " + as->describe());
+  // Alone it would be read as "create them", and nothing would be created.
+  if (!creates_contacts) as->fail("has no effect without \"create_unknown_contacts\": true");
   return value;
 }
 

@@ -24,6 +24,10 @@ struct CrmCommon {
   std::map<std::string, std::string> users;
 };
 
+// A string that is an http:// or https:// URL with a host, or the failure
+// every URL key of a CRM block reports.
+std::string read_http_url(const Node& node);
+
 // `default_base_url`: the vendor's API ("" = base_url is required).
 CrmCommon read_crm_common(const ObjectReader& block, const Config& config,
                           std::string_view default_base_url, bool token_required = true);
@@ -46,8 +50,9 @@ std::string read_app_url(const ObjectReader& block, std::string fallback);
 std::string read_default_region(const ObjectReader& block, const Config& config);
 
 // "create_as": what an unknown caller becomes in CRMs with both objects
-// (Zoho, Salesforce): "lead" (the default) or "contact".
-std::string read_create_as(const ObjectReader& block);
+// (Zoho, Salesforce): "lead" (the default) or "contact". Given while
+// `creates_contacts` (create_unknown_contacts) is false, it is refused.
+std::string read_create_as(const ObjectReader& block, bool creates_contacts);
 
 // Appends a built adapter to config.crm_adapters.
 void add_crm_adapter(Config& config, std::string type,

@@ -2,8 +2,8 @@
 // "events", "timeout_ms"}.
 #include <set>
 
+#include "connector/config/crm_common.h"
 #include "connector/config/crm_registry.h"
-#include "connector/config/validators.h"
 #include "connector/core/call_event.h"
 
 namespace cti::config {
@@ -25,11 +25,7 @@ std::string parse_webhook_crm(const Node& block, Config& out) {
   const ObjectReader r = block.object({"type", "name", "url", "secret", "events", "timeout_ms"});
   WebhookCrmConfig c;
   c.name = r.required("name").non_empty_text();
-  const Node url = r.required("url");
-  c.url = url.non_empty_text();
-  if (!is_http_url(c.url)) {
-    url.fail("expected an http:// or https:// URL with a host, got " + url.describe());
-  }
+  c.url = read_http_url(r.required("url"));
   c.secret = r.required("secret").secret().non_empty_text();
   if (auto events = r.optional("events")) {
     static const auto known = known_event_types();

@@ -128,6 +128,8 @@ TEST(SalesforceConfig, MistakesAreReportedAtTheirPath) {
        "ISO 3166"},
       {"create not a bool", [](json& b) { b["create_unknown_contacts"] = "true"; },
        "$.crm[1].create_unknown_contacts", "expected true or false"},
+      {"create_as without create_unknown_contacts", [](json& b) { b["create_as"] = "contact"; },
+       "$.crm[1].create_as", "has no effect without \"create_unknown_contacts\": true"},
       {"object name instead of create_as", [](json& b) { b["create_as"] = "Lead"; },
        "$.crm[1].create_as", "expected \"lead\" or \"contact\", got \"Lead\""},
       {"typo", [](json& b) { b["apiVersion"] = "61.0"; }, "$.crm[1].apiVersion", "unknown key"},

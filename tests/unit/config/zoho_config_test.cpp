@@ -156,6 +156,8 @@ TEST(ZohoConfig, MistakesAreReportedAtTheirPath) {
        "between 1 and 200"},
       {"create not a bool", [](json& b) { b["create_unknown_contacts"] = 1; },
        "$.crm[1].create_unknown_contacts", "expected true or false"},
+      {"create_as without create_unknown_contacts", [](json& b) { b["create_as"] = "contact"; },
+       "$.crm[1].create_as", "has no effect without \"create_unknown_contacts\": true"},
       {"module name instead of create_as", [](json& b) { b["create_as"] = "Leads"; },
        "$.crm[1].create_as", "expected \"lead\" or \"contact\", got \"Leads\""},
       {"create_as not a string", [](json& b) { b["create_as"] = true; }, "$.crm[1].create_as",
