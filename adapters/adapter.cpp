@@ -100,10 +100,10 @@ std::optional<Contact> CrmAdapter::parse_created(const core::HttpResponse& respo
   return c;
 }
 
-Step CrmAdapter::create_step(const core::PhoneNumber& number,
+Step CrmAdapter::create_step(const ContactToCreate& wanted,
                              std::span<const Exchange> so_far) const {
   if (so_far.empty()) {
-    auto request = creates_contacts() ? create_contact(number) : std::nullopt;
+    auto request = creates_contacts() ? create_contact(wanted) : std::nullopt;
     if (!request) return Step::fail("this CRM is not configured to create contacts");
     return Step::send(std::move(*request));
   }

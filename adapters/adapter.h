@@ -35,6 +35,17 @@ struct Contact {
 };
 
 // One request a job sent and the answer it got.
+// What POST /v1/contacts asks a CRM to create: a record for `number`, owned
+// by `agent` (our agent id or extension, looked up in the block's `users`)
+// when the CRM maps them; "" = nobody in particular (an integration token).
+// Implicit from a number: most callers have no agent to name.
+struct ContactToCreate {
+  ContactToCreate(core::PhoneNumber number, std::string agent = {})  // NOLINT(implicit)
+      : number(std::move(number)), agent(std::move(agent)) {}
+  core::PhoneNumber number;
+  std::string agent;
+};
+
 struct Exchange {
   core::HttpRequest request;
   core::HttpResponse response;
@@ -98,13 +109,13 @@ class CrmAdapter {
   // True when configured to (create_unknown_contacts); the pop-up then
   // offers the button and POST /v1/contacts runs create_step.
   virtual bool creates_contacts() const { return false; }
-  virtual std::optional<core::HttpRequest> create_contact(const core::PhoneNumber&) const {
+  virtual std::optional<core::HttpRequest> create_contact(const ContactToCreate&) const {
     return std::nullopt;
   }
   // The new record from the create answer. Default: the id at "/id".
   virtual std::optional<Contact> parse_created(const core::HttpResponse& response) const;
-  // Default: Send create_contact(number); then 2xx -> Done(parse_created).
-  virtual Step create_step(const core::PhoneNumber& number, std::span<const Exchange> so_far) const;
+  // Default: Send create_contact(wanted); then 2xx -> Done(parse_created).
+  virtual Step create_step(const ContactToCreate& wanted, std::span<const Exchange> so_far) const;
 
   // --- OAuth access tokens that expire (Salesforce, Zoho) ---
   // The adapter's token session when its access token is refreshed by OAuth;

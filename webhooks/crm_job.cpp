@@ -131,12 +131,12 @@ JobResult run_lookup(const adapters::CrmAdapter& adapter, const core::PhoneNumbe
       send, max_requests);
 }
 
-JobResult run_create(const adapters::CrmAdapter& adapter, const core::PhoneNumber& number,
+JobResult run_create(const adapters::CrmAdapter& adapter, const adapters::ContactToCreate& wanted,
                      const SendFn& send, int max_requests) {
   return run_steps(
       adapter,
       [&](std::span<const adapters::Exchange> so_far) {
-        return adapter.create_step(number, so_far);
+        return adapter.create_step(wanted, so_far);
       },
       send, max_requests);
 }

@@ -31,7 +31,7 @@ JobResult run_lookup(const adapters::CrmAdapter& adapter, const core::PhoneNumbe
                      const SendFn& send, int max_requests = 6);
 
 // Creating an unknown caller's contact: create_step() until not Send.
-JobResult run_create(const adapters::CrmAdapter& adapter, const core::PhoneNumber& number,
+JobResult run_create(const adapters::CrmAdapter& adapter, const adapters::ContactToCreate& wanted,
                      const SendFn& send, int max_requests = 4);
 
 // A job that keeps asking for more than `max_requests` requests is a bug in

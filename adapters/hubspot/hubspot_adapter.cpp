@@ -243,9 +243,14 @@ std::optional<core::HttpRequest> HubspotAdapter::log_call(
 }
 
 std::optional<core::HttpRequest> HubspotAdapter::create_contact(
-    const core::PhoneNumber& number) const {
+    const ContactToCreate& wanted) const {
+  const core::PhoneNumber& number = wanted.number;
   if (!options_.create_unknown_contacts || !number.is_e164()) return std::nullopt;
-  const json doc = {{"properties", {{"phone", number.value()}}}, {"associations", json::array()}};
+  json doc = {{"properties", {{"phone", number.value()}}}, {"associations", json::array()}};
+  // The agent who asked owns the new contact, as their call logs do.
+  if (auto it = options_.users.find(wanted.agent);
+      !wanted.agent.empty() && it != options_.users.end() && !it->second.empty())
+    doc["properties"]["hubspot_owner_id"] = it->second;
   core::HttpRequest req = post("/crm/v3/objects/contacts", doc.dump());
   req.idempotency_key = contact_idempotency_key(options_.name, number);
   return req;

@@ -56,7 +56,7 @@ class HubspotAdapter final : public CrmAdapter {
   // (no invented names). nullopt unless create_unknown_contacts is set or the
   // number is not E.164.
   bool creates_contacts() const override { return options_.create_unknown_contacts; }
-  std::optional<core::HttpRequest> create_contact(const core::PhoneNumber& number) const override;
+  std::optional<core::HttpRequest> create_contact(const ContactToCreate& wanted) const override;
   std::optional<Contact> parse_created(const core::HttpResponse& response) const override;
   // Search-before-create on retry: POST {base}/crm/v3/objects/calls/search for
   // a call already logged with this call_id (call_id_property EQ when

@@ -373,13 +373,16 @@ Step PipedriveAdapter::log_step(const core::CallRecord& record, std::span<const 
 }
 
 std::optional<core::HttpRequest> PipedriveAdapter::create_contact(
-    const core::PhoneNumber& number) const {
+    const ContactToCreate& wanted) const {
+  const core::PhoneNumber& number = wanted.number;
   if (!options_.create_unknown_contacts || !number.is_e164()) return std::nullopt;
   // `name` is required by Pipedrive; all we know is the number (decisions.md).
-  const json body = {
+  json body = {
       {"name", number.value()},
       {"phones", json::array({{{"value", number.value()}, {"primary", true}, {"label", "work"}}})},
   };
+  // The agent who asked owns the person; Pipedrive's default is the token's user.
+  if (const auto user = user_of(wanted.agent)) body["owner_id"] = std::stoll(*user);
   core::HttpRequest req = request("POST", "/api/v2/persons");
   req.body = body.dump();
   req.idempotency_key = contact_idempotency_key(options_.name, number);
@@ -402,9 +405,10 @@ std::optional<Contact> PipedriveAdapter::parse_created(const core::HttpResponse&
   return c;
 }
 
-Step PipedriveAdapter::create_step(const core::PhoneNumber& number,
+Step PipedriveAdapter::create_step(const ContactToCreate& wanted,
                                    std::span<const Exchange> so_far) const {
-  if (so_far.empty()) return CrmAdapter::create_step(number, so_far);
+  if (so_far.empty()) return CrmAdapter::create_step(wanted, so_far);
+  const core::PhoneNumber& number = wanted.number;
   const core::HttpResponse& answer = so_far.back().response;
   if (!is_2xx(answer.status)) return not_ok(answer, "create person");
   const json doc = json::parse(answer.body, nullptr, false);

@@ -65,14 +65,13 @@ class PipedriveAdapter final : public CrmAdapter {
   // [{"value": <E.164>, "primary": true, "label": "work"}]}. nullopt unless
   // create_unknown_contacts is set and the number is E.164.
   bool creates_contacts() const override { return options_.create_unknown_contacts; }
-  std::optional<core::HttpRequest> create_contact(const core::PhoneNumber& number) const override;
+  std::optional<core::HttpRequest> create_contact(const ContactToCreate& wanted) const override;
   // {"success": true, "data": {"id": 42, "name": ...}} -> the person with its
   // link; nullopt for `success: false` or no integer id.
   std::optional<Contact> parse_created(const core::HttpResponse& response) const override;
   // The default chain, but a 2xx with `success: false` is a Fail with
   // Pipedrive's own error text, and 429 waits for Pipedrive's hint.
-  Step create_step(const core::PhoneNumber& number,
-                   std::span<const Exchange> so_far) const override;
+  Step create_step(const ContactToCreate& wanted, std::span<const Exchange> so_far) const override;
 
   // GET {base}/api/v2/persons/search for one form of the number.
   core::HttpRequest search_persons(const std::string& term) const;

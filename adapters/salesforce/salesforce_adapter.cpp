@@ -351,12 +351,18 @@ std::string SalesforceAdapter::create_object() const {
 }
 
 std::optional<core::HttpRequest> SalesforceAdapter::create_contact(
-    const core::PhoneNumber& number) const {
+    const ContactToCreate& wanted) const {
+  const core::PhoneNumber& number = wanted.number;
   if (!options_.create_unknown_contacts || !number.is_e164()) return std::nullopt;
   // LastName (both) and Company (Lead) are required; we know only the number,
   // and "[not provided]" is what Salesforce itself fills in (decisions.md).
   json fields = {{"LastName", number.value()}, {"Phone", number.value()}};
   if (create_object() == "Lead") fields["Company"] = "[not provided]";
+  // The agent who asked owns it (Salesforce's default: the API user, or a
+  // lead assignment rule only when the request asks for one).
+  if (auto it = options_.users.find(wanted.agent);
+      !wanted.agent.empty() && it != options_.users.end() && !it->second.empty())
+    fields["OwnerId"] = it->second;
   core::HttpRequest req = request("POST", data_path("sobjects/" + create_object()));
   req.body = fields.dump();
   req.idempotency_key = contact_idempotency_key(options_.name, number);
@@ -377,9 +383,10 @@ std::optional<Contact> SalesforceAdapter::parse_created(const core::HttpResponse
   return c;
 }
 
-Step SalesforceAdapter::create_step(const core::PhoneNumber& number,
+Step SalesforceAdapter::create_step(const ContactToCreate& wanted,
                                     std::span<const Exchange> so_far) const {
-  if (so_far.empty()) return CrmAdapter::create_step(number, so_far);
+  if (so_far.empty()) return CrmAdapter::create_step(wanted, so_far);
+  const core::PhoneNumber& number = wanted.number;
   const std::string what = "create " + options_.create_as;  // "lead" | "contact"
   const core::HttpResponse& answer = so_far.back().response;
   if (auto retry = salesforce_retry(answer, what, options_.rate_limit_wait)) return *retry;

@@ -78,7 +78,7 @@ class SalesforceAdapter final : public CrmAdapter {
   // Unknown caller: POST {instance}/services/data/v{N}/sobjects/{Lead|Contact}.
   // nullopt unless create_unknown_contacts is set and the number is E.164.
   bool creates_contacts() const override { return options_.create_unknown_contacts; }
-  std::optional<core::HttpRequest> create_contact(const core::PhoneNumber& number) const override;
+  std::optional<core::HttpRequest> create_contact(const ContactToCreate& wanted) const override;
   // 201 {"id", "success": true, "errors": []} -> the new lead or contact
   // (kind, record page; the name is the number, set by create_step); nullopt
   // when success is false or there is no id.
@@ -87,8 +87,7 @@ class SalesforceAdapter final : public CrmAdapter {
   // required fields...) are a Fail with its errorCode and message, and its
   // own retryable answers (403 REQUEST_LIMIT_EXCEEDED, 401 INVALID_SESSION_ID)
   // a Retry.
-  Step create_step(const core::PhoneNumber& number,
-                   std::span<const Exchange> so_far) const override;
+  Step create_step(const ContactToCreate& wanted, std::span<const Exchange> so_far) const override;
 
   // GET {instance}/services/data/v{N}/query/?q=SELECT Id FROM Task WHERE
   // CallObject = '<call_id>' (SOQL; CallObject is filterable).

@@ -200,11 +200,19 @@ std::optional<Contact> TemplateAdapter::parse_created(const core::HttpResponse& 
 }
 
 std::optional<core::HttpRequest> TemplateAdapter::create_contact(
-    const core::PhoneNumber& number) const {
+    const ContactToCreate& wanted) const {
+  const core::PhoneNumber& number = wanted.number;
   if (!options_.create_contact || !options_.create_unknown_contacts || !number.is_e164())
     return std::nullopt;
-  core::HttpRequest req =
-      render(options_.create_contact->request, values(&number, nullptr, nullptr));
+  tmpl::Values v = values(&number, nullptr, nullptr);
+  // The agent who asked: {{agent.crm_user}} makes them the owner, as in the
+  // log chain's create.
+  if (!wanted.agent.empty()) {
+    v["agent.id"] = wanted.agent;
+    if (const auto it = options_.users.find(wanted.agent); it != options_.users.end())
+      v["agent.crm_user"] = it->second;
+  }
+  core::HttpRequest req = render(options_.create_contact->request, v);
   req.idempotency_key = contact_idempotency_key(options_.name, number);
   return req;
 }

@@ -95,7 +95,7 @@ class TemplateAdapter final : public CrmAdapter {
   bool creates_contacts() const override {
     return options_.create_contact.has_value() && options_.create_unknown_contacts;
   }
-  std::optional<core::HttpRequest> create_contact(const core::PhoneNumber& number) const override;
+  std::optional<core::HttpRequest> create_contact(const ContactToCreate& wanted) const override;
   std::optional<Contact> parse_created(const core::HttpResponse& response) const override;
 
   // What the placeholders stand for (exposed for tests and docs): any of

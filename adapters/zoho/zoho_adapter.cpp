@@ -342,13 +342,17 @@ const char* ZohoAdapter::create_module() const {
   return options_.create_as == "contact" ? "Contacts" : "Leads";
 }
 
-std::optional<core::HttpRequest> ZohoAdapter::create_contact(
-    const core::PhoneNumber& number) const {
+std::optional<core::HttpRequest> ZohoAdapter::create_contact(const ContactToCreate& wanted) const {
+  const core::PhoneNumber& number = wanted.number;
   if (!options_.create_unknown_contacts || !number.is_e164()) return std::nullopt;
   // Last_Name is mandatory in both modules; all we know is the number
   // (decisions.md). No "trigger": the org's workflow rules run as for a
   // record entered by hand.
-  const json record = {{"Last_Name", number.value()}, {"Phone", number.value()}};
+  json record = {{"Last_Name", number.value()}, {"Phone", number.value()}};
+  // The agent who asked owns it (Zoho's default: the token's user).
+  if (const auto it = options_.users.find(wanted.agent);
+      !wanted.agent.empty() && it != options_.users.end() && !it->second.empty())
+    record["Owner"] = {{"id", it->second}};
   core::HttpRequest req = request("POST", std::string("/crm/v8/") + create_module());
   req.body = json{{"data", json::array({record})}}.dump();
   req.idempotency_key = contact_idempotency_key(options_.name, number);
@@ -374,9 +378,10 @@ std::optional<Contact> ZohoAdapter::parse_created(const core::HttpResponse& resp
   return c;
 }
 
-Step ZohoAdapter::create_step(const core::PhoneNumber& number,
+Step ZohoAdapter::create_step(const ContactToCreate& wanted,
                               std::span<const Exchange> so_far) const {
-  if (so_far.empty()) return CrmAdapter::create_step(number, so_far);
+  if (so_far.empty()) return CrmAdapter::create_step(wanted, so_far);
+  const core::PhoneNumber& number = wanted.number;
   const std::string what = "create " + options_.create_as;  // "lead" | "contact"
   const core::HttpResponse& answer = so_far.back().response;
   const std::string refused = record_error(answer);

@@ -69,7 +69,7 @@ class ZohoAdapter final : public CrmAdapter {
   // Unknown caller: POST {base}/crm/v8/{Leads|Contacts}. nullopt unless
   // create_unknown_contacts is set and the number is E.164.
   bool creates_contacts() const override { return options_.create_unknown_contacts; }
-  std::optional<core::HttpRequest> create_contact(const core::PhoneNumber& number) const override;
+  std::optional<core::HttpRequest> create_contact(const ContactToCreate& wanted) const override;
   // {"data":[{"status":"success","details":{"id":...}}]} -> the new lead or
   // contact (kind, record link; the name is the number, set by create_step);
   // nullopt for a record whose status is "error" or that names no id.
@@ -77,8 +77,7 @@ class ZohoAdapter final : public CrmAdapter {
   // The default chain, but Zoho's refusal inside a 2xx (data[0].status
   // "error", e.g. DUPLICATE_DATA) is a Fail with Zoho's code and message, and
   // 429 waits for Retry-After only (as the other chains).
-  Step create_step(const core::PhoneNumber& number,
-                   std::span<const Exchange> so_far) const override;
+  Step create_step(const ContactToCreate& wanted, std::span<const Exchange> so_far) const override;
 
   // GET {base}/crm/v8/{module}/search?phone=…&per_page=…
   core::HttpRequest search(const std::string& module, const std::string& phone) const;

@@ -241,14 +241,14 @@ int run(const config::Config& config, const RunOptions& options) {
   api_options.hub = hub;
   backend->set_contact_creator(
       [&screen_pop, &config](
-          const std::string& number,
-          const std::string& crm) -> std::expected<nlohmann::json, api::ContactError> {
+          const std::string& number, const std::string& crm,
+          const std::string& agent) -> std::expected<nlohmann::json, api::ContactError> {
         const auto parsed = core::PhoneNumber::parse(number, config.numbers.default_region,
                                                      config.numbers.max_extension_digits);
         if (!parsed.is_e164())
           return std::unexpected(api::ContactError{api::ContactError::Kind::InvalidNumber,
                                                    "not a phone number: \"" + number + "\""});
-        auto created = screen_pop.create_contact(crm, parsed.value());
+        auto created = screen_pop.create_contact(crm, parsed.value(), agent);
         if (created) return contact_to_json(*created);
         using K = ScreenPop::CreateError::Kind;
         const auto kind =

@@ -237,7 +237,7 @@ nlohmann::json ScreenPop::pop_message(const Call& call) const {
 }
 
 std::expected<adapters::Contact, ScreenPop::CreateError> ScreenPop::create_contact(
-    const std::string& crm_name, const std::string& e164) {
+    const std::string& crm_name, const std::string& e164, const std::string& agent) {
   const adapters::CrmAdapter* crm = nullptr;
   for (const auto& c : crms_)
     if (crm_name.empty() ? c->creates_contacts() : c->name() == crm_name) {
@@ -255,7 +255,7 @@ std::expected<adapters::Contact, ScreenPop::CreateError> ScreenPop::create_conta
                     "CRM \"" + crm->name() + "\" is not configured to create contacts"});
   const auto timeout = std::chrono::milliseconds(options_.crm_timeout_ms);
   const webhooks::JobResult r = webhooks::run_create(
-      *crm, core::PhoneNumber::parse(e164, ""), [&](const core::HttpRequest& request) {
+      *crm, {core::PhoneNumber::parse(e164, ""), agent}, [&](const core::HttpRequest& request) {
         return sender_->send(webhooks::prepare_crm_request(request), timeout);
       });
   if (!r.final.is(adapters::Step::Kind::Done) || !r.final.contact)

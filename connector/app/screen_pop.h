@@ -54,13 +54,16 @@ class ScreenPop {
   // thread (an API thread): creates the caller in `crm` (or the first CRM
   // that creates contacts when empty) and caches the new contact, so the
   // next ring pops it; live pop-ups of this caller that had no contact get
-  // it too (on the loop). Errors: the text to show.
+  // it too (on the loop). `agent`: our agent id who asked, the new record's
+  // owner where the CRM block maps them ("" for an integration token).
+  // Errors: the text to show.
   struct CreateError {
     enum class Kind { UnknownCrm, CannotCreate, Crm } kind;
     std::string detail;
   };
   std::expected<adapters::Contact, CreateError> create_contact(const std::string& crm,
-                                                               const std::string& e164);
+                                                               const std::string& e164,
+                                                               const std::string& agent);
 
  private:
   struct Lookup {

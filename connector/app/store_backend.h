@@ -46,14 +46,15 @@ class StoreBackend final : public api::Backend {
   nlohmann::json list_audit(const api::AuditFilter& f) override;
 
   // The unknown caller's "create contact" (set once before the API starts).
+  // `agent`: the agent id of an agent token ("" for an integration token).
   using ContactCreator = std::function<std::expected<nlohmann::json, api::ContactError>(
-      const std::string& number, const std::string& crm)>;
+      const std::string& number, const std::string& crm, const std::string& agent)>;
   void set_contact_creator(ContactCreator creator) { contact_creator_ = std::move(creator); }
-  std::expected<nlohmann::json, api::ContactError> create_contact(const api::Principal&,
+  std::expected<nlohmann::json, api::ContactError> create_contact(const api::Principal& by,
                                                                   const std::string& number,
                                                                   const std::string& crm) override {
-    if (!contact_creator_) return api::Backend::create_contact({}, number, crm);
-    return contact_creator_(number, crm);
+    if (!contact_creator_) return api::Backend::create_contact(by, number, crm);
+    return contact_creator_(number, crm, by.agent);
   }
 
   // The configured agents (set once before the API starts).

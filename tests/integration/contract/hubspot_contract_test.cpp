@@ -64,7 +64,7 @@ std::vector<ContractRequest> hubspot_requests(const std::string& base_url) {
     }
     const HubspotAdapter adapter(options(base_url));
     add(std::string("create_contact ") + n.raw,
-        adapter.create_contact(core::PhoneNumber::parse(n.raw, n.region)));
+        adapter.create_contact({core::PhoneNumber::parse(n.raw, n.region), "1001"}));
   }
 
   for (const bool with_call_id_property : {false, true}) {

@@ -53,7 +53,8 @@ std::vector<ContractRequest> pipedrive_requests(const std::string& base_url) {
       continue;
     }
     out.push_back({std::string("lookup ") + n.raw, first.request});
-    const auto create = adapter.create_contact(number);
+    // Asked by agent 1001, so the person carries its owner_id too.
+    const auto create = adapter.create_contact({number, "1001"});
     if (!create) {
       ADD_FAILURE() << "PipedriveAdapter built no create_contact for " << n.raw;
       continue;

@@ -533,6 +533,25 @@ TEST(HubspotCreateContact, OnlyWhenEnabledAndWithoutInventedNames) {
     EXPECT_FALSE(HubspotAdapter(o).create_contact(core::PhoneNumber::parse(raw, "ES"))) << raw;
 }
 
+// The agent who clicked "create" owns the contact, as their call logs do.
+TEST(HubspotCreateContact, TheAgentWhoAskedOwnsTheContact) {
+  auto o = options();
+  o.create_unknown_contacts = true;
+  const HubspotAdapter adapter(o);
+  const auto number = core::PhoneNumber::parse("+34912345678", "ES");
+  const auto owned = adapter.create_contact({number, "ana"});
+  ASSERT_TRUE(owned);
+  const json body = json::parse(owned->body);
+  EXPECT_EQ(body["properties"],
+            json::parse(R"({"phone":"+34912345678","hubspot_owner_id":"75002"})"));
+  SchemaChecker checker(contacts_spec());
+  EXPECT_EQ(checker.check_request("/crm/v3/objects/contacts", body), std::vector<std::string>{});
+  for (const char* agent : {"eva", ""})
+    EXPECT_FALSE(json::parse(adapter.create_contact({number, agent})->body)["properties"].contains(
+        "hubspot_owner_id"))
+        << agent;
+}
+
 }  // namespace
 }  // namespace cti::adapters
 

@@ -496,6 +496,23 @@ TEST(PipedriveCreateContact, PostsAPersonNamedByTheNumberWithItsPhone) {
   EXPECT_EQ(openapi::check_body(operation("POST /persons"), body), std::vector<std::string>{});
 }
 
+// The agent who clicked "create" owns the person (an integer user id); one
+// the block does not map, or maps to something not numeric, leaves
+// Pipedrive's default (the token's user).
+TEST(PipedriveCreateContact, TheAgentWhoAskedOwnsThePerson) {
+  auto o = creating();
+  o.users["ben"] = "not-a-user-id";
+  const PipedriveAdapter adapter(o);
+  const auto owned = adapter.create_contact({kCaller, "ana"});
+  ASSERT_TRUE(owned);
+  const json body = json::parse(owned->body);
+  EXPECT_EQ(body["owner_id"], 777002);
+  EXPECT_EQ(openapi::check_body(operation("POST /persons"), body), std::vector<std::string>{});
+  for (const char* agent : {"ben", "eva", ""})
+    EXPECT_FALSE(json::parse(adapter.create_contact({kCaller, agent})->body).contains("owner_id"))
+        << agent;
+}
+
 TEST(PipedriveCreateContact, NothingToCreateForExtensionsAndWithheld) {
   expect_no_create(PipedriveAdapter(creating()));
 }

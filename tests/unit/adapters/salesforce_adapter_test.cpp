@@ -654,6 +654,17 @@ TEST(SalesforceCreateContact, AContactHasNoCompany) {
             json::parse(R"({"LastName":"+34912345678","Phone":"+34912345678"})"));
 }
 
+// The agent who clicked "create" owns the record (else the API user does).
+TEST(SalesforceCreateContact, TheAgentWhoAskedOwnsTheRecord) {
+  const SalesforceAdapter adapter(creating("lead"));
+  const auto owned = adapter.create_contact({kUnknown, "ana"});
+  ASSERT_TRUE(owned);
+  EXPECT_EQ(json::parse(owned->body)["OwnerId"], "005Dn000001AnaXIAS");
+  for (const char* agent : {"eva", ""})
+    EXPECT_FALSE(json::parse(adapter.create_contact({kUnknown, agent})->body).contains("OwnerId"))
+        << agent;
+}
+
 TEST(SalesforceCreateContact, NothingToCreateForExtensionsAndWithheld) {
   expect_no_create(SalesforceAdapter(creating("lead")));
 }

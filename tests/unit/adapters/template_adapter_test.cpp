@@ -397,5 +397,25 @@ TEST(TemplateCreateContact, OfferedOnlyWhenEnabledAndForE164) {
   EXPECT_FALSE(TemplateAdapter(o).create_contact(n));
 }
 
+// From the pop-up, the agent who clicked "create" is {{agent.*}}: the
+// template can make them the owner, as the log chain's create does.
+TEST(TemplateCreateContact, ThePopupsAgentFillsTheAgentPlaceholders) {
+  TemplateOptions o = options();
+  o.create_contact->request =
+      request("POST", "{{crm.base_url}}/api/Lead",
+              {{"phone", "{{number.e164}}"}, {"assignedUserId", "{{agent.crm_user|omit_empty}}"}},
+              {"no_contact"});
+  const TemplateAdapter a(o);
+  const auto n = core::PhoneNumber::parse("+34912345678", "ES");
+  const auto owned = a.create_contact({n, "1001"});
+  ASSERT_TRUE(owned);
+  EXPECT_EQ(json::parse(owned->body),
+            json::parse(R"({"phone":"+34912345678","assignedUserId":"u-ana"})"));
+  for (const char* agent : {"1002", ""})
+    EXPECT_EQ(json::parse(a.create_contact({n, agent})->body),
+              json::parse(R"({"phone":"+34912345678"})"))
+        << agent;
+}
+
 }  // namespace
 }  // namespace cti::adapters

@@ -390,6 +390,21 @@ TEST(ZohoCreateContact, CreateAsContactPostsToContacts) {
             json::parse(R"({"data":[{"Last_Name":"+34912345678","Phone":"+34912345678"}]})"));
 }
 
+// The agent who clicked "create" owns the record; one the block does not map
+// (or an integration token, no agent) leaves Zoho's default owner.
+TEST(ZohoCreateContact, TheAgentWhoAskedOwnsTheRecord) {
+  const ZohoAdapter adapter(creating());
+  const auto owned = adapter.create_contact({kCaller, "ana"});
+  ASSERT_TRUE(owned);
+  const json body = json::parse(owned->body);
+  EXPECT_EQ(body["data"][0]["Owner"], json::parse(R"({"id":"5725767000000411002"})"));
+  EXPECT_EQ(openapi::check_body(create_operation(), body), std::vector<std::string>{});
+  for (const char* agent : {"eva", ""})
+    EXPECT_FALSE(
+        json::parse(adapter.create_contact({kCaller, agent})->body)["data"][0].contains("Owner"))
+        << agent;
+}
+
 TEST(ZohoCreateContact, NothingToCreateForExtensionsAndWithheld) {
   expect_no_create(ZohoAdapter(creating()));
 }
