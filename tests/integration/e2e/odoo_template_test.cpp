@@ -23,11 +23,13 @@ namespace {
 // temporary directory).
 const std::string kOdooTemplate = CTI_FIXTURES "/../../config/adapters/odoo.json";
 const std::string kAnaToken = "ana-panel-token-odoo-0123456789";
+const std::string kBenToken = "ben-panel-token-odoo-0123456789";
 const std::string kDb = "acme-prod";
 const int kUid = 7;
 const std::string kApiKey = "odoo-api-key-5b0e3c9a71f2d8";
 const std::string kCaller = "+34912345678";            // the capture's caller
 const std::string kInboundCall = "main-1795878809.0";  // tests/golden/a_inbound_answered.json
+const std::string kQueueCall = "main-1795878837.0";    // tests/golden/d_queue_answered.json
 const int kLucia = 41;                                 // her res.partner id
 
 // "2026-11-28T15:13:29.979Z" -> "2026-11-28 15:13:29", as |utc_sql writes it.
@@ -73,14 +75,16 @@ class OdooTemplateE2e : public E2e {
                 {"file", kOdooTemplate}, {"base_url", odoo_.base_url()},
                 {"token", kApiKey},      {"vars", {{"db", kDb}, {"uid", kUid}}}};
     crm.merge_patch(crm_patch);
-    write_config(0, {{"agents", {{{"id", "ana"}, {"extension", "1001"}, {"token", kAnaToken}}}},
+    write_config(0, {{"agents",
+                      {{{"id", "ana"}, {"extension", "1001"}, {"token", kAnaToken}},
+                       {{"id", "ben"}, {"extension", "1002"}, {"token", kBenToken}}}},
                      {"crm", json::array({crm})},
                      // Generous: the machine is shared.
                      {"screen_pop", {{"lookup_timeout_ms", 15000}}}});
     start_connector();
   }
-  void start_pbx() {
-    start_ami({"a_inbound_answered"}, {"--speed", "1"}, "127.0.0.1:" + std::to_string(ami_port_));
+  void start_pbx(const std::string& capture_name = "a_inbound_answered") {
+    start_ami({capture_name}, {"--speed", "1"}, "127.0.0.1:" + std::to_string(ami_port_));
   }
   // Ana's panel, connected before the PBX plays the call.
   std::unique_ptr<WsClient> panel_then_pbx() {
@@ -195,6 +199,31 @@ TEST_F(OdooTemplateE2e, InboundCallPopsThePartnerAtAnaAndPostsOneNoteInItsChatte
   EXPECT_EQ(count("mail.message", "search_count"), 0u);
   EXPECT_EQ(count("res.partner", "message_post"), 1u);
   EXPECT_EQ(odoo_.requests().size(), 3u);
+  expect_key_on_every_request_and_never_logged();
+}
+
+// Ring-all: one lookup serves both pop-ups; the note names the queue and
+// the agent who answered, not the one who only rang.
+TEST_F(OdooTemplateE2e, QueueCallPopsBothAgentsAndPostsOneNoteNamingTheQueueAndWhoAnswered) {
+  start_connector_without_pbx();
+  WsClient ana(api_port_, "/v1/ws", panel_protocols(kAnaToken));
+  WsClient ben(api_port_, "/v1/ws", panel_protocols(kBenToken));
+  ASSERT_TRUE(eventually([&] { return !ana.messages().empty() && !ben.messages().empty(); }));
+  start_pbx("d_queue_answered");
+
+  ASSERT_TRUE(eventually([&] { return final_pop(ana, kQueueCall) && final_pop(ben, kQueueCall); }))
+      << slurp(path("connector.err"));
+  for (const WsClient* panel : {&ana, &ben})
+    EXPECT_EQ((*final_pop(*panel, kQueueCall))["contact"]["id"], std::to_string(kLucia));
+  ASSERT_TRUE(eventually([&] { return delivered_log("odoo", kQueueCall).has_value(); }))
+      << slurp(path("connector.err"));
+  const json notes = odoo_.messages();
+  ASSERT_EQ(notes.size(), 1u);
+  EXPECT_EQ(notes[0]["res_id"], kLucia);
+  const std::string body = notes[0]["body"];
+  EXPECT_NE(body.find("<li>agent: 1001</li><li>queue: sales</li>"), std::string::npos) << body;
+  EXPECT_NE(body.find("<p>cti_call_id: " + kQueueCall + "</p>"), std::string::npos) << body;
+  EXPECT_EQ(count("res.partner", "search_read"), 2u);
   expect_key_on_every_request_and_never_logged();
 }
 
