@@ -49,10 +49,11 @@ class LocalOdoo {
       : db_(std::move(db)), uid_(uid), api_key_(std::move(api_key)) {
     set_partners(std::move(partners));
     server_.Post("/jsonrpc", [this](const auto& req, auto& res) { handle(req, res); });
-    // cpp-httplib closes idle connections after 5 s, the very gap between a
-    // capture's screen-pop lookup and its call log: the pooled connection
-    // would break as the log reuses it, and a POST is (rightly) never sent
-    // again. Odoo is usually behind nginx, whose default is 75 s.
+    // cpp-httplib closes idle connections after 5 s, about the gap between a
+    // capture's screen-pop lookup and its call log: the pooled connection can
+    // break as the log reuses it (CI saw it once with the EspoCRM test), and
+    // a POST is (rightly) never sent again. Odoo is usually behind nginx,
+    // whose default is 75 s.
     server_.set_keep_alive_timeout(75);
     port_ = static_cast<unsigned short>(server_.bind_to_any_port("127.0.0.1"));
     thread_ = std::thread([this] { server_.listen_after_bind(); });
