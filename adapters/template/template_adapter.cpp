@@ -22,6 +22,19 @@ json parse_body(const core::HttpResponse& response) {
   return json::parse(response.body, nullptr, /*allow_exceptions=*/false);
 }
 
+// Long strings cut short. Odoo's JSON-RPC errors carry the server's whole
+// traceback ("debug", kilobytes) beside its name and message: whole, it would
+// push those past the cut below and leave only the traceback's first line.
+json shortened(const json& v) {
+  constexpr std::size_t kMax = 80;
+  if (v.is_string() && v.get_ref<const std::string&>().size() > kMax)
+    return v.get_ref<const std::string&>().substr(0, kMax) + "...";
+  if (!v.is_structured()) return v;
+  json out = v;
+  for (json& item : out) item = shortened(item);
+  return out;
+}
+
 // A 2xx answer that still says "error" where the config says errors are
 // (JSON-RPC answers 200 with {"error": ...}).
 std::optional<std::string> error_in(const json& doc, const std::string& pointer,
@@ -30,7 +43,7 @@ std::optional<std::string> error_in(const json& doc, const std::string& pointer,
   const json* e = tmpl::at(doc, pointer);
   if (!e || e->is_null() || (e->is_boolean() && !e->get<bool>())) return std::nullopt;
   return std::string(what) + ": the CRM answered with an error at " + pointer + ": " +
-         e->dump(-1, ' ', false, json::error_handler_t::replace).substr(0, 200);
+         shortened(*e).dump(-1, ' ', false, json::error_handler_t::replace).substr(0, 400);
 }
 
 // A non-2xx answer: Retry (with the CRM's hint) or Fail.

@@ -402,6 +402,36 @@ TEST(TemplateOdoo, RpcErrorsInA200AreFailures) {
   EXPECT_NE(s.reason.find("AccessDenied"), std::string::npos);
 }
 
+// Odoo sends its traceback with every error ("debug", often kilobytes): the
+// failure must still name the exception and say Odoo's message.
+TEST(TemplateOdoo, RpcErrorsKeepOdoosNameAndMessagePastItsTraceback) {
+  auto c = parse(with_crm(odoo_block()), env());
+  ASSERT_TRUE(c) << c.error().to_string();
+  const auto n = core::PhoneNumber::parse("+15551230000", "US");
+  adapters::Step s = adapter_of(*c).lookup_step(n, {});
+  std::string traceback = "Traceback (most recent call last):\n";
+  while (traceback.size() < 3000)
+    traceback += "  File \"/usr/lib/python3/dist-packages/odoo/x.py\"\n";
+  const json answer = {{"jsonrpc", "2.0"},
+                       {"id", 1},
+                       {"error",
+                        {{"code", 200},
+                         {"message", "Odoo Server Error"},
+                         {"data",
+                          {{"name", "odoo.exceptions.AccessDenied"},
+                           {"debug", traceback},
+                           {"message", "Access Denied"},
+                           {"arguments", {"Access Denied"}},
+                           {"context", json::object()}}}}}};
+  const std::vector<adapters::Exchange> so_far{{s.request, {200, {}, answer.dump()}}};
+  s = adapter_of(*c).lookup_step(n, so_far);
+  ASSERT_TRUE(s.is(adapters::Step::Kind::Fail));
+  EXPECT_NE(s.reason.find(R"("name":"odoo.exceptions.AccessDenied")"), std::string::npos)
+      << s.reason;
+  EXPECT_NE(s.reason.find(R"("message":"Access Denied")"), std::string::npos) << s.reason;
+  EXPECT_LT(s.reason.size(), 500u);
+}
+
 struct OdooRow {
   core::Disposition disposition;
   core::Direction direction;
