@@ -35,13 +35,15 @@ std::optional<SplitUrl> split_url(const std::string& url) {
 bool has_header(const httplib::Headers& h, const char* name) { return h.find(name) != h.end(); }
 
 // RFC 9110 9.2.2: a request with an idempotent method may be sent again
-// after a connection failure. Never a POST, even with an Idempotency-Key:
-// the CRMs we post to ignore that header, and the server may have acted on
-// the request before the connection broke. The job's next attempt decides
-// for those (find_logged), not the transport.
-bool safe_to_resend(const httplib::Request& req) {
+// after a connection failure, and so may a search sent as POST that the
+// adapter marked read_only. Never another POST, even with an
+// Idempotency-Key: the CRMs we post to ignore that header, and the server
+// may have acted on the request before the connection broke. The job's next
+// attempt decides for those (find_logged), not the transport.
+bool safe_to_resend(const core::HttpRequest& request) {
+  if (request.read_only) return true;
   for (const char* method : {"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
-    if (req.method == method) return true;
+    if (request.method == method) return true;
   return false;
 }
 
@@ -65,7 +67,7 @@ class HttplibSender final : public HttpSender {
     if (!client->is_valid()) return {0, {}, "cannot create HTTP client for " + url->origin};
     const auto started = std::chrono::steady_clock::now();
     auto result = client->send(req);
-    if (!result && reused && safe_to_resend(req) &&
+    if (!result && reused && safe_to_resend(request) &&
         std::chrono::steady_clock::now() - started < timeout / 2) {
       // The server closed the idle connection as we reused it (its keep-alive
       // timeout, often 5 s, racing our request): the request never reached

@@ -131,7 +131,9 @@ std::optional<core::HttpRequest> HubspotAdapter::lookup(const core::PhoneNumber&
       {"limit", options_.lookup_limit},
       {"after", "0"},
   };
-  return post("/crm/v3/objects/contacts/search", body.dump());
+  core::HttpRequest req = post("/crm/v3/objects/contacts/search", body.dump());
+  req.read_only = true;
+  return req;
 }
 
 std::optional<Contact> HubspotAdapter::parse_lookup(const core::HttpResponse& response) const {
@@ -278,7 +280,9 @@ core::HttpRequest HubspotAdapter::find_logged_call(const std::string& call_id) c
       {"limit", 1},
       {"after", "0"},
   };
-  return post("/crm/v3/objects/calls/search", body.dump());
+  core::HttpRequest req = post("/crm/v3/objects/calls/search", body.dump());
+  req.read_only = true;
+  return req;
 }
 
 }  // namespace cti::adapters

@@ -118,9 +118,18 @@ core::HttpRequest TemplateAdapter::render(const tmpl::RequestTemplate& request,
 
 // --- lookup ---
 
+// Lookups and find_logged only read, whatever their method (Odoo's JSON-RPC
+// searches are POSTs).
+core::HttpRequest TemplateAdapter::render_search(const tmpl::RequestTemplate& request,
+                                                 const Values& values) const {
+  core::HttpRequest req = render(request, values);
+  req.read_only = true;
+  return req;
+}
+
 std::optional<core::HttpRequest> TemplateAdapter::lookup(const core::PhoneNumber& number) const {
   if (options_.lookups.empty() || !number.is_e164()) return std::nullopt;
-  return render(options_.lookups.front().request, values(&number, nullptr, nullptr));
+  return render_search(options_.lookups.front().request, values(&number, nullptr, nullptr));
 }
 
 std::optional<Contact> TemplateAdapter::parse_lookup(const core::HttpResponse& response) const {
@@ -192,7 +201,7 @@ Step TemplateAdapter::lookup_step(const core::PhoneNumber& number,
     }
   }
   if (next >= lookups.size()) return Step::done();  // every lookup said "no match"
-  return Step::send(render(lookups[next].request, values(&number, nullptr, nullptr)));
+  return Step::send(render_search(lookups[next].request, values(&number, nullptr, nullptr)));
 }
 
 // --- unknown caller ---
@@ -254,7 +263,8 @@ Step TemplateAdapter::log_step(const core::CallRecord& record, std::span<const E
   // 0. Retries: an earlier attempt may have logged the call and lost the answer.
   if (attempt > 1 && options_.find_logged) {
     const auto& f = *options_.find_logged;
-    if (rest.empty()) return Step::send(render(f.request, values(&number, &record, nullptr)));
+    if (rest.empty())
+      return Step::send(render_search(f.request, values(&number, &record, nullptr)));
     const core::HttpResponse& answer = rest.front().response;
     if (!is_2xx(answer.status)) return stop_on(answer, "search for an already logged call");
     const json doc = parse_body(answer);

@@ -107,6 +107,9 @@ class TemplateAdapter final : public CrmAdapter {
   std::optional<Contact> read_lookup(const tmpl::LookupTemplate& lookup,
                                      const core::HttpResponse& response) const;
   core::HttpRequest render(const tmpl::RequestTemplate& request, const tmpl::Values& values) const;
+  // render() marked read_only: for lookups and find_logged.
+  core::HttpRequest render_search(const tmpl::RequestTemplate& request,
+                                  const tmpl::Values& values) const;
 
   TemplateOptions options_;
 };

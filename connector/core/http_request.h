@@ -14,6 +14,10 @@ struct HttpRequest {
   std::string body;
   std::string content_type = "application/json";
   std::string idempotency_key;  // stable per call, event and adapter
+  // A search sent as POST (HubSpot's search API, Odoo's JSON-RPC, a
+  // template's lookups): it changes nothing, so the sender may send it
+  // again when a reused connection breaks, as it does any GET.
+  bool read_only = false;
 };
 
 struct HttpResponse {

@@ -307,10 +307,12 @@ TEST(HubspotLogStep, LooksUpThenLogsWithTheContactThenIsDone) {
   Step s = adapter.log_step(r, done, 1);
   ASSERT_TRUE(s.is(Step::Kind::Send));
   EXPECT_EQ(s.request.url, "https://api.hubapi.com/crm/v3/objects/contacts/search");
+  EXPECT_TRUE(s.request.read_only);  // a search: the sender may resend it
   done.push_back({s.request, answer(200, kOneContact)});
   s = adapter.log_step(r, done, 1);
   ASSERT_TRUE(s.is(Step::Kind::Send));
   EXPECT_EQ(s.request.url, "https://api.hubapi.com/crm/v3/objects/calls");
+  EXPECT_FALSE(s.request.read_only);  // the create: never sent twice by the transport
   EXPECT_EQ(json::parse(s.request.body)["associations"][0]["to"]["id"], "501");
   EXPECT_EQ(s.request.idempotency_key, "hs:" + r.call_id + ":call");
   done.push_back({s.request, answer(201, R"({"id":"9"})")});
@@ -357,6 +359,7 @@ TEST(HubspotLogStep, RetrySearchesForTheCallFirstAndStopsWhenAlreadyLogged) {
   Step s = adapter.log_step(r, done, 2);
   ASSERT_TRUE(s.is(Step::Kind::Send));
   EXPECT_EQ(s.request.url, "https://api.hubapi.com/crm/v3/objects/calls/search");
+  EXPECT_TRUE(s.request.read_only);
   done.push_back({s.request, answer(200, R"({"total":1,"results":[{"id":"9"}]})")});
   s = adapter.log_step(r, done, 2);
   EXPECT_TRUE(s.is(Step::Kind::Done));

@@ -132,6 +132,10 @@ TEST(TemplateLogStep, NoMatchAnywhereCreatesThenLogsWithTheCreatedId) {
   EXPECT_EQ(r.sent[2].idempotency_key, "espo:contact:+34912345678");
   EXPECT_EQ(r.sent[3].url, "https://crm.example.com/api/Call");
   EXPECT_EQ(r.sent[3].idempotency_key, "espo:c-42:call");
+  // The lookups only read: the sender may resend them on a broken
+  // connection, whatever their method; the create and the log never.
+  EXPECT_TRUE(r.sent[0].read_only && r.sent[1].read_only);
+  EXPECT_FALSE(r.sent[2].read_only || r.sent[3].read_only);
   EXPECT_EQ(json::parse(r.sent[3].body), json({{"parentId", "L9"},
                                                {"parentType", "Lead"},
                                                {"user", "u-ana"},
@@ -225,6 +229,7 @@ TEST(TemplateLogStep, RetriesAskFindLoggedFirst) {
   Chain r = run(a, record(), {answer(200, R"({"total":1})")}, /*attempt=*/2);
   ASSERT_EQ(r.sent.size(), 1u);
   EXPECT_EQ(r.sent[0].url, "https://crm.example.com/api/Call?q=c-42");
+  EXPECT_TRUE(r.sent[0].read_only);
   ASSERT_TRUE(r.last.is(Step::Kind::Done));
   EXPECT_EQ(r.last.reason, "already logged by an earlier attempt");
   r = run(a, record(),

@@ -1,8 +1,9 @@
 // The real cpp-httplib sender against a loopback server that closes a
 // keep-alive connection the moment the next request arrives on it, as a
 // server does when its idle timeout (httplib's and Node's: 5 s) races the
-// reuse. A GET goes again on a new connection; a POST comes back as a
-// network error for the job's own retry, and a timeout is never doubled.
+// reuse. A GET (or a POST search marked read_only) goes again on a new
+// connection; any other POST comes back as a network error for the job's own
+// retry, and a timeout is never doubled.
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -165,6 +166,21 @@ TEST(HttpSenderReuse, APostIsNeverSentTwiceByTheTransportIdempotencyKeyOrNot) {
     ASSERT_EQ(server.seen().size(), 3u);
     EXPECT_EQ(server.seen()[2].connection, 1);
   }
+}
+
+// A search sent as POST (HubSpot's search API, Odoo's JSON-RPC) that its
+// adapter marked read_only goes again like a GET.
+TEST(HttpSenderReuse, AReadOnlyPostIsSentAgainOnANewConnection) {
+  ScriptedServer server(close_on_reuse);
+  auto sender = cti::webhooks::make_httplib_sender();
+  ASSERT_EQ(sender->send(request(server.port(), "GET"), kTimeout).status, 200);
+  auto search = request(server.port(), "POST");
+  search.read_only = true;
+  EXPECT_EQ(sender->send(search, kTimeout).status, 200);
+  const auto seen = server.seen();
+  ASSERT_EQ(seen.size(), 3u);
+  EXPECT_EQ(seen[2].connection, 1);
+  EXPECT_EQ(seen[2].method, "POST");
 }
 
 TEST(HttpSenderReuse, ANewConnectionThatFailsIsNotRetried) {
