@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "adapters/common/answers.h"
+#include "adapters/common/crm_users.h"
 #include "adapters/common/numbers.h"
 #include "adapters/common/url_query.h"
 #include "connector/core/time.h"
@@ -224,11 +225,7 @@ std::optional<core::HttpRequest> HubspotAdapter::log_call(
       {"hs_call_status", out.status},
   };
   if (out.disposition) props["hs_call_disposition"] = out.disposition;
-  if (!r.agent.empty()) {
-    if (auto it = options_.users.find(r.agent); it != options_.users.end() && !it->second.empty()) {
-      props["hubspot_owner_id"] = it->second;
-    }
-  }
+  if (const auto owner = crm_user_of(options_.users, r.agent)) props["hubspot_owner_id"] = *owner;
   if (!options_.call_id_property.empty()) props[options_.call_id_property] = r.call_id;
 
   json associations = json::array();  // required by the spec, may be empty
@@ -250,9 +247,8 @@ std::optional<core::HttpRequest> HubspotAdapter::create_contact(
   if (!options_.create_unknown_contacts || !number.is_e164()) return std::nullopt;
   json doc = {{"properties", {{"phone", number.value()}}}, {"associations", json::array()}};
   // The agent who asked owns the new contact, as their call logs do.
-  if (auto it = options_.users.find(wanted.agent);
-      !wanted.agent.empty() && it != options_.users.end() && !it->second.empty())
-    doc["properties"]["hubspot_owner_id"] = it->second;
+  if (const auto owner = crm_user_of(options_.users, wanted.agent))
+    doc["properties"]["hubspot_owner_id"] = *owner;
   core::HttpRequest req = post("/crm/v3/objects/contacts", doc.dump());
   req.idempotency_key = contact_idempotency_key(options_.name, number);
   return req;

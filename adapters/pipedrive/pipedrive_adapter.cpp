@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "adapters/common/answers.h"
+#include "adapters/common/crm_users.h"
 #include "adapters/common/numbers.h"
 #include "adapters/common/url_query.h"
 #include "connector/core/time.h"
@@ -195,10 +196,9 @@ core::HttpRequest PipedriveAdapter::request(std::string method,
 }
 
 std::optional<std::string> PipedriveAdapter::user_of(const std::string& agent) const {
-  if (agent.empty()) return std::nullopt;
-  const auto it = options_.users.find(agent);
-  if (it == options_.users.end() || !is_digits(it->second)) return std::nullopt;
-  return it->second;
+  auto user = crm_user_of(options_.users, agent);
+  if (!user || !is_digits(*user)) return std::nullopt;
+  return user;
 }
 
 std::string PipedriveAdapter::log_idempotency_key(const std::string& call_id) const {

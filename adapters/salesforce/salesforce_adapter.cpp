@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "adapters/common/answers.h"
+#include "adapters/common/crm_users.h"
 #include "adapters/common/numbers.h"
 #include "adapters/common/url_query.h"
 #include "adapters/salesforce/salesforce_query.h"
@@ -299,10 +300,7 @@ std::optional<core::HttpRequest> SalesforceAdapter::log_call(
       {"Description", body},
   };
   if (contact && !contact->id.empty()) task["WhoId"] = contact->id;
-  if (!r.agent.empty()) {
-    if (auto it = options_.users.find(r.agent); it != options_.users.end() && !it->second.empty())
-      task["OwnerId"] = it->second;
-  }
+  if (const auto owner = crm_user_of(options_.users, r.agent)) task["OwnerId"] = *owner;
   core::HttpRequest req = request("POST", data_path("sobjects/Task"));
   req.body = task.dump();
   req.idempotency_key = log_idempotency_key(r.call_id);
@@ -360,9 +358,7 @@ std::optional<core::HttpRequest> SalesforceAdapter::create_contact(
   if (create_object() == "Lead") fields["Company"] = "[not provided]";
   // The agent who asked owns it (Salesforce's default: the API user, or a
   // lead assignment rule only when the request asks for one).
-  if (auto it = options_.users.find(wanted.agent);
-      !wanted.agent.empty() && it != options_.users.end() && !it->second.empty())
-    fields["OwnerId"] = it->second;
+  if (const auto owner = crm_user_of(options_.users, wanted.agent)) fields["OwnerId"] = *owner;
   core::HttpRequest req = request("POST", data_path("sobjects/" + create_object()));
   req.body = fields.dump();
   req.idempotency_key = contact_idempotency_key(options_.name, number);

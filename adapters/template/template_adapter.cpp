@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "adapters/common/answers.h"
+#include "adapters/common/crm_users.h"
 #include "adapters/common/numbers.h"
 #include "adapters/template/template_answer.h"
 #include "adapters/template/template_filters.h"
@@ -290,10 +291,7 @@ Step TemplateAdapter::log_step(const core::CallRecord& record, std::span<const E
   }
   rest = rest.subspan(used);
 
-  const bool agent_mapped = [&] {
-    const auto it = options_.users.find(record.agent);
-    return it != options_.users.end() && !it->second.empty();
-  }();
+  const bool agent_mapped = crm_user_of(options_.users, record.agent).has_value();
   tmpl::Facts facts{contact.has_value(), &record, agent_mapped};
 
   // 2. The unknown caller's contact, when configured and its condition holds.

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "adapters/common/answers.h"
+#include "adapters/common/crm_users.h"
 #include "adapters/common/numbers.h"
 #include "adapters/common/url_query.h"
 #include "connector/core/time.h"
@@ -266,10 +267,7 @@ std::optional<core::HttpRequest> ZohoAdapter::log_call(
       call["Who_Id"] = {{"id", contact->id}};
     }
   }
-  if (const auto it = options_.users.find(r.agent);
-      !r.agent.empty() && it != options_.users.end() && !it->second.empty()) {
-    call["Owner"] = {{"id", it->second}};
-  }
+  if (const auto owner = crm_user_of(options_.users, r.agent)) call["Owner"] = {{"id", *owner}};
   if (!options_.call_id_field.empty()) call[options_.call_id_field] = r.call_id;
 
   // No "trigger" key: the org's workflow rules run on our calls as on calls
@@ -350,9 +348,8 @@ std::optional<core::HttpRequest> ZohoAdapter::create_contact(const ContactToCrea
   // record entered by hand.
   json record = {{"Last_Name", number.value()}, {"Phone", number.value()}};
   // The agent who asked owns it (Zoho's default: the token's user).
-  if (const auto it = options_.users.find(wanted.agent);
-      !wanted.agent.empty() && it != options_.users.end() && !it->second.empty())
-    record["Owner"] = {{"id", it->second}};
+  if (const auto owner = crm_user_of(options_.users, wanted.agent))
+    record["Owner"] = {{"id", *owner}};
   core::HttpRequest req = request("POST", std::string("/crm/v8/") + create_module());
   req.body = json{{"data", json::array({record})}}.dump();
   req.idempotency_key = contact_idempotency_key(options_.name, number);
